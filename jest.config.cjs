@@ -1,0 +1,10 @@
+/** Jest runs the TypeScript sources directly through ts-jest (compiled to CommonJS for the test run). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/spec'],
+  testMatch: ['**/*.spec.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'bundler', isolatedModules: true } }],
+  },
+  testTimeout: 20000,
+};

@@ -1,0 +1,55 @@
+/** Byte helpers shared by the message types and the parsers. Strings here are byte strings: one char per octet. */
+
+const utf8Encoder = new TextEncoder();
+
+/** UTF-8 bytes of a string. */
+export function utf8(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
+/** A byte string (one char per octet, like Node's `latin1`) of `bytes[start, end)`. */
+export function byteString(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  // Chunked so a long range never overflows the argument limit of fromCharCode.
+  let out = '';
+  for (let i = start; i < end; i += 8192) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(i + 8192, end)) as unknown as number[]);
+  }
+  return out;
+}
+
+/** The octets of a byte string; chars above 0xFF are refused by the caller's validation, not here. */
+export function fromByteString(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** Two views joined into a new array (only used where a copy cannot be avoided). */
+export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** A short, escaped, printable excerpt of `bytes` around `offset`, for error messages. */
+export function excerpt(bytes: Uint8Array, offset: number, width = 24): string {
+  const start = Math.max(0, offset - width);
+  const end = Math.min(bytes.length, offset + width);
+  let out = start > 0 ? '…' : '';
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (i === offset) out += '⟨';
+    if (b === 0x0d) out += '\\r';
+    else if (b === 0x0a) out += '\\n';
+    else if (b === 0x09) out += '\\t';
+    else if (b === 0x5c) out += '\\\\';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += '\\x' + b.toString(16).padStart(2, '0');
+    if (i === offset) out += '⟩';
+  }
+  if (offset >= end) out += '⟨end⟩';
+  return end < bytes.length ? out + '…' : out;
+}

@@ -1,0 +1,47 @@
+/** Character classes of RFC 9110 §5.6, as lookup tables over octets. */
+
+/** tchar: "!#$%&'*+-.^_`|~" / DIGIT / ALPHA. */
+export const TOKEN_CHAR = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~") TOKEN_CHAR[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TOKEN_CHAR[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN_CHAR[c] = TOKEN_CHAR[c + 0x20] = 1;
+
+/** field-vchar / SP / HTAB: VCHAR, obs-text (0x80-0xFF), space and tab. Everything else is a control. */
+export const FIELD_VALUE_CHAR = new Uint8Array(256);
+FIELD_VALUE_CHAR[0x09] = FIELD_VALUE_CHAR[0x20] = 1;
+for (let c = 0x21; c < 0x7f; c++) FIELD_VALUE_CHAR[c] = 1;
+for (let c = 0x80; c < 0x100; c++) FIELD_VALUE_CHAR[c] = 1;
+
+/** True if `text` is a non-empty token. */
+export function isToken(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0xff || TOKEN_CHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Index of the first char that may not be sent in a field value (CR, LF, NUL, or anything outside a byte),
+ * or -1. Other controls are refused too: no peer should receive them.
+ */
+export function invalidFieldValueIndex(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0xff || FIELD_VALUE_CHAR[c] === 0) return i;
+  }
+  return -1;
+}
+
+/** Splits a comma-separated list field (RFC 9110 §5.6.1) into trimmed, non-empty, lower-case elements. */
+export function listTokens(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const value of values) {
+    for (const part of value.split(',')) {
+      const token = part.trim();
+      if (token !== '') out.push(token.toLowerCase());
+    }
+  }
+  return out;
+}

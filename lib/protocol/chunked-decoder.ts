@@ -1,0 +1,209 @@
+import { excerpt } from '../message/bytes';
+import { IncompleteMessageError, LimitError, ParseError } from '../message/errors';
+import { Headers } from '../message/headers';
+import { HeadParser } from './head-parser';
+import { defaultLimits, strict, type HttpLimits, type Leniency } from './limits';
+import { EOF, Protocol, type Input, type ReadYield, type Step } from './protocol';
+
+/** A piece of body: a sub-view of the input where possible, never a copy. */
+export interface DataYield {
+  type: 'data';
+  bytes: Uint8Array;
+}
+
+export interface ChunkedResult {
+  /** The trailer section; empty when there was none. */
+  trailers: Headers;
+  /** Bytes after the chunked body (the next message). */
+  remaining: Uint8Array;
+}
+
+export interface ChunkedDecoderOptions extends Partial<HttpLimits>, Partial<Leniency> {
+  /** Stream offset of the first byte, so errors report positions in the whole stream. */
+  offset?: number;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+// 13 hex digits stay below 2^53: larger sizes are refused before they can lose precision.
+const MAX_SIZE_DIGITS = 13;
+
+type State = 'size' | 'after-size' | 'extension' | 'size-lf' | 'data' | 'data-cr' | 'data-lf' | 'trailers';
+
+/**
+ * Decodes the chunked transfer coding (RFC 9112 §7.1) as bytes arrive: yields each piece of chunk data,
+ * and completes with the trailer fields and the bytes that follow the body.
+ */
+export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResult> {
+  private readonly limits: HttpLimits;
+  private readonly leniency: Leniency;
+  private state: State = 'size';
+  private buffer: Uint8Array = new Uint8Array(0);
+  private position = 0;
+  /** Stream offset of buffer[0]. */
+  private base: number;
+  private size = 0;
+  private sizeDigits = 0;
+  private lineLength = 0;
+  private remainingInChunk = 0;
+  private bodySize = 0;
+  private trailers: HeadParser | undefined;
+
+  constructor(options: ChunkedDecoderOptions = {}) {
+    super();
+    this.limits = { ...defaultLimits, ...definedOnly(options) };
+    this.leniency = { ...strict, ...definedOnly(options) };
+    this.base = options.offset ?? 0;
+  }
+
+  protected advance(input: Input): Step<DataYield | ReadYield, ChunkedResult> {
+    if (input instanceof Uint8Array) {
+      this.base += this.position;
+      this.buffer = this.position < this.buffer.length ? joinRest(this.buffer, this.position, input) : input;
+      this.position = 0;
+    }
+    const step = this.decode();
+    if (step) return step;
+    if (input === EOF) {
+      const part = this.state === 'trailers' ? 'trailers' : 'chunked body';
+      throw new IncompleteMessageError(part, this.base + this.position);
+    }
+    return { done: false, value: { type: 'read' } };
+  }
+
+  /** Runs until a piece of data, the end, or the end of the buffer (undefined: needs more input). */
+  private decode(): Step<DataYield | ReadYield, ChunkedResult> | undefined {
+    const b = this.buffer;
+    while (this.position < b.length) {
+      const c = b[this.position];
+      switch (this.state) {
+        case 'size': {
+          const digit = hexValue(c);
+          if (digit < 0) {
+            if (this.sizeDigits === 0) this.fail('a hexadecimal chunk size');
+            this.state = 'after-size';
+            continue; // the same byte starts the rest of the line
+          }
+          if (++this.sizeDigits > MAX_SIZE_DIGITS) this.fail(`a chunk size of at most ${MAX_SIZE_DIGITS} hex digits`);
+          this.size = this.size * 16 + digit;
+          this.countLineByte();
+          this.position++;
+          break;
+        }
+        case 'after-size':
+          // BWS may stand before ';', nothing else.
+          if (c === 0x3b) this.state = 'extension';
+          else if (c === CR) this.state = 'size-lf';
+          else if (c === LF) {
+            this.bareLf();
+            break;
+          } else if (c !== 0x20 && c !== 0x09) this.fail("';' or CRLF after the chunk size");
+          this.countLineByte();
+          this.position++;
+          break;
+        case 'extension':
+          // chunk-ext is skipped, but bounded: only its length matters to us.
+          if (c === CR) this.state = 'size-lf';
+          else if (c === LF) {
+            this.bareLf();
+            break;
+          } else if (c < 0x20 && c !== 0x09) this.fail('a chunk extension character (no control characters)');
+          this.countLineByte();
+          this.position++;
+          break;
+        case 'size-lf':
+          if (c !== LF) this.fail('LF after CR in the chunk-size line');
+          this.position++;
+          this.startChunk();
+          break;
+        case 'data': {
+          const take = Math.min(this.remainingInChunk, b.length - this.position);
+          const piece = b.subarray(this.position, this.position + take);
+          this.position += take;
+          this.remainingInChunk -= take;
+          if (this.remainingInChunk === 0) this.state = 'data-cr';
+          return { done: false, value: { type: 'data', bytes: piece } };
+        }
+        case 'data-cr':
+          if (c === CR) {
+            this.state = 'data-lf';
+            this.position++;
+          } else if (c === LF && this.leniency.allowBareLf) {
+            this.state = 'data-lf';
+          } else this.fail('CRLF after the chunk data');
+          break;
+        case 'data-lf':
+          if (c !== LF) this.fail('CRLF after the chunk data');
+          this.position++;
+          this.state = 'size';
+          this.size = this.sizeDigits = this.lineLength = 0;
+          break;
+        case 'trailers': {
+          const end = this.trailers!.feed(b, this.position);
+          if (end < 0) {
+            this.position = b.length;
+            break;
+          }
+          this.position = end;
+          return { done: true, value: { trailers: this.trailers!.headers, remaining: b.subarray(end) } };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The size line ended: start the chunk's data, or the trailer section after the last chunk. */
+  private startChunk(): void {
+    if (this.size === 0) {
+      this.state = 'trailers';
+      this.trailers = new HeadParser(this.base + this.position, false, this.limits, this.leniency);
+      return;
+    }
+    this.bodySize += this.size;
+    if (this.bodySize > this.limits.maxBodySize) {
+      throw new LimitError('ERR_BODY_TOO_LARGE', 'Response body size', this.limits.maxBodySize, this.base + this.position, 413);
+    }
+    this.remainingInChunk = this.size;
+    this.state = 'data';
+  }
+
+  /** A size line ended with LF alone: accepted only by the named leniency. */
+  private bareLf(): void {
+    if (!this.leniency.allowBareLf) this.fail('CRLF after the chunk size');
+    this.position++;
+    this.startChunk();
+  }
+
+  private countLineByte(): void {
+    if (++this.lineLength > this.limits.maxChunkLineSize) {
+      throw new LimitError('ERR_CHUNK_LINE_TOO_LONG', 'Chunk-size line length', this.limits.maxChunkLineSize, this.base + this.position, 400);
+    }
+  }
+
+  private fail(expected: string): never {
+    throw new ParseError('ERR_INVALID_CHUNK', expected, this.base + this.position, excerpt(this.buffer, this.position));
+  }
+}
+
+/** The value of a hex digit, or -1. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
+  return -1;
+}
+
+/** The unread rest of `buffer` followed by `input` (when bytes are given before the last ones were all taken). */
+function joinRest(buffer: Uint8Array, position: number, input: Uint8Array): Uint8Array {
+  const out = new Uint8Array(buffer.length - position + input.length);
+  out.set(buffer.subarray(position));
+  out.set(input, buffer.length - position);
+  return out;
+}
+
+/** Options without the keys set to undefined, so they do not hide the defaults when spread. */
+export function definedOnly<T extends object>(options: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(options) as Array<keyof T>) if (options[key] !== undefined) out[key] = options[key];
+  return out;
+}

@@ -1,0 +1,184 @@
+import { byteString, excerpt } from '../message/bytes';
+import { LimitError, ParseError, type ParseErrorCode } from '../message/errors';
+import { Headers } from '../message/headers';
+import { FIELD_VALUE_CHAR, TOKEN_CHAR } from '../message/syntax';
+import type { HttpLimits, Leniency } from './limits';
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HTAB = 0x09;
+
+/** What the status line said. */
+export interface StatusLine {
+  version: string;
+  status: number;
+  reason: string;
+}
+
+/**
+ * Parses a block of lines that ends with an empty line: a response head (status line and field lines) or a
+ * trailer section (field lines only). It is fed bytes as they arrive and scans each byte once: a line split
+ * across reads is carried over, complete lines are parsed where they lie.
+ */
+export class HeadParser {
+  readonly headers = new Headers();
+  statusLine: StatusLine | undefined;
+
+  private carry: Uint8Array = new Uint8Array(0);
+  private carryLength = 0;
+  /** Bytes of this block consumed so far (complete lines). */
+  private size = 0;
+  private fields = 0;
+  private pendingName: string | undefined;
+  private pendingValue = '';
+
+  /**
+   * @param offset stream offset of the block's first byte, for error positions
+   * @param withStatusLine whether the block starts with a status line (a head) or not (trailers)
+   */
+  constructor(
+    private readonly offset: number,
+    private readonly withStatusLine: boolean,
+    private readonly limits: Pick<HttpLimits, 'maxHeadSize' | 'maxHeaders'>,
+    private readonly leniency: Leniency,
+  ) {}
+
+  /**
+   * Consumes `bytes` from `start`. Returns the index just past the block's final line end, or -1 when every
+   * byte was consumed and the block is not complete yet.
+   */
+  feed(bytes: Uint8Array, start: number): number {
+    let i = start;
+    for (;;) {
+      const lf = bytes.indexOf(LF, i);
+      const taken = (lf < 0 ? bytes.length : lf + 1) - i;
+      if (this.size + this.carryLength + taken > this.limits.maxHeadSize) {
+        const what = this.withStatusLine ? 'Response head' : 'Trailer section';
+        throw new LimitError('ERR_HEAD_TOO_LARGE', `${what} size`, this.limits.maxHeadSize, this.offset + this.limits.maxHeadSize, 431);
+      }
+      if (lf < 0) {
+        this.keep(bytes, i, bytes.length);
+        return -1;
+      }
+      let done: boolean;
+      if (this.carryLength > 0) {
+        this.keep(bytes, i, lf + 1);
+        done = this.line(this.carry, 0, this.carryLength - 1);
+        this.carryLength = 0;
+      } else {
+        done = this.line(bytes, i, lf);
+      }
+      this.size += taken;
+      i = lf + 1;
+      if (done) return i;
+    }
+  }
+
+  /** Appends a partial line to the carry buffer, growing it by doubling (bounded by the head limit). */
+  private keep(bytes: Uint8Array, from: number, to: number): void {
+    const need = this.carryLength + (to - from);
+    if (need > this.carry.length) {
+      const grown = new Uint8Array(Math.max(need, this.carry.length * 2, 256));
+      grown.set(this.carry.subarray(0, this.carryLength));
+      this.carry = grown;
+    }
+    this.carry.set(bytes.subarray(from, to), this.carryLength);
+    this.carryLength = need;
+  }
+
+  /** One line, `lf` the index of its LF. Returns true at the empty line that ends the block. */
+  private line(b: Uint8Array, start: number, lf: number): boolean {
+    const at = this.offset + this.size; // stream offset of b[start]
+    let end = lf;
+    if (end > start && b[end - 1] === CR) end--;
+    else if (!this.leniency.allowBareLf) this.fail('ERR_INVALID_LINE_END', 'CRLF line end', b, lf, at - start);
+
+    if (end === start) {
+      if (this.withStatusLine && this.statusLine === undefined) return false; // empty lines before the status line
+      this.flushPending();
+      return true;
+    }
+    if (this.withStatusLine && this.statusLine === undefined) {
+      this.statusLine = this.parseStatusLine(b, start, end, at - start);
+      return false;
+    }
+    const first = b[start];
+    if (first === SP || first === HTAB) {
+      if (!this.leniency.allowObsFold || this.pendingName === undefined) {
+        this.fail('ERR_INVALID_HEADER', 'a field name (obs-fold line continuation is not accepted)', b, start, at - start);
+      }
+      const value = this.fieldValue(b, start, end, at - start);
+      if (value !== '') this.pendingValue = this.pendingValue === '' ? value : `${this.pendingValue} ${value}`;
+      return false;
+    }
+    this.flushPending();
+    let colon = start;
+    while (colon < end && TOKEN_CHAR[b[colon]] === 1) colon++;
+    if (colon === start || colon === end || b[colon] !== 0x3a) {
+      this.fail('ERR_INVALID_HEADER', colon === start ? 'a field name' : "a token character or ':'", b, colon, at - start);
+    }
+    if (++this.fields > this.limits.maxHeaders) {
+      throw new LimitError('ERR_TOO_MANY_HEADERS', 'Number of header fields', this.limits.maxHeaders, at, 431);
+    }
+    this.pendingName = byteString(b, start, colon);
+    this.pendingValue = this.fieldValue(b, colon + 1, end, at - start);
+    return false;
+  }
+
+  /** The value between `from` and `end`, without surrounding whitespace, checked for control characters. */
+  private fieldValue(b: Uint8Array, from: number, end: number, base: number): string {
+    while (from < end && (b[from] === SP || b[from] === HTAB)) from++;
+    while (end > from && (b[end - 1] === SP || b[end - 1] === HTAB)) end--;
+    for (let i = from; i < end; i++) {
+      if (FIELD_VALUE_CHAR[b[i]] === 0) this.fail('ERR_INVALID_HEADER', 'a field value character (no control characters)', b, i, base);
+    }
+    return byteString(b, from, end);
+  }
+
+  private flushPending(): void {
+    if (this.pendingName === undefined) return;
+    this.headers.append(this.pendingName, this.pendingValue);
+    this.pendingName = undefined;
+  }
+
+  /** status-line = HTTP-version SP status-code [ SP [ reason-phrase ] ] (a missing SP before an empty reason is accepted). */
+  private parseStatusLine(b: Uint8Array, start: number, end: number, base: number): StatusLine {
+    const expectVersion = 'HTTP/1.x';
+    if (end - start < 12) {
+      const short = end - start >= 8 && matchesVersion(b, start) ? 'a status code' : expectVersion;
+      this.fail('ERR_INVALID_STATUS_LINE', short, b, Math.min(end, start + 12), base);
+    }
+    if (!matchesVersion(b, start)) this.fail('ERR_INVALID_STATUS_LINE', expectVersion, b, start, base);
+    if (b[start + 8] !== SP) this.fail('ERR_INVALID_STATUS_LINE', 'a space after the version', b, start + 8, base);
+    let status = 0;
+    for (let i = start + 9; i < start + 12; i++) {
+      const d = b[i] - 0x30;
+      if (d < 0 || d > 9) this.fail('ERR_INVALID_STATUS_LINE', 'a three-digit status code', b, i, base);
+      status = status * 10 + d;
+    }
+    if (status < 100) this.fail('ERR_INVALID_STATUS_LINE', 'a status code from 100 to 999', b, start + 9, base);
+    let reason = '';
+    if (end > start + 12) {
+      if (b[start + 12] !== SP) this.fail('ERR_INVALID_STATUS_LINE', 'a space after the status code', b, start + 12, base);
+      for (let i = start + 13; i < end; i++) {
+        if (FIELD_VALUE_CHAR[b[i]] === 0) this.fail('ERR_INVALID_STATUS_LINE', 'a reason phrase character', b, i, base);
+      }
+      reason = byteString(b, start + 13, end);
+    }
+    return { version: `1.${b[start + 7] - 0x30}`, status, reason };
+  }
+
+  /** Throws a ParseError at `b[index]`; `base` maps indexes of `b` to stream offsets. */
+  private fail(code: ParseErrorCode, expected: string, b: Uint8Array, index: number, base: number): never {
+    throw new ParseError(code, expected, base + index, excerpt(b, index));
+  }
+}
+
+/** "HTTP/1." followed by a digit. */
+function matchesVersion(b: Uint8Array, i: number): boolean {
+  return (
+    b[i] === 0x48 && b[i + 1] === 0x54 && b[i + 2] === 0x54 && b[i + 3] === 0x50 && b[i + 4] === 0x2f &&
+    b[i + 5] === 0x31 && b[i + 6] === 0x2e && b[i + 7] >= 0x30 && b[i + 7] <= 0x39
+  );
+}

@@ -1,0 +1,40 @@
+/** The bounds on what a peer can make a parser hold. Every buffer has one. */
+export interface HttpLimits {
+  /** Bytes of a response head (status line and fields), and of a trailer section. Default 16 KiB. */
+  maxHeadSize: number;
+  /** Field lines in a head or trailer section. Default 100. */
+  maxHeaders: number;
+  /** Bytes of a chunk-size line, extensions included. Default 4 KiB. */
+  maxChunkLineSize: number;
+  /** Bytes of a response body; unlimited by default. */
+  maxBodySize: number;
+  /** 1xx responses before the final one. Default 20. */
+  maxInterimResponses: number;
+}
+
+export const defaultLimits: HttpLimits = {
+  maxHeadSize: 16 * 1024,
+  maxHeaders: 100,
+  maxChunkLineSize: 4 * 1024,
+  maxBodySize: Infinity,
+  maxInterimResponses: 20,
+};
+
+/** Named leniencies: each accepts a kind of input the RFCs forbid. All off by default. */
+export interface Leniency {
+  /** Accept a bare LF as a line end (RFC 9112 §2.2 allows it; io-http is strict by default). */
+  allowBareLf: boolean;
+  /** Accept obs-fold continuation lines, unfolding each into one space (RFC 9112 §5.2). */
+  allowObsFold: boolean;
+  /**
+   * Accept Transfer-Encoding together with Content-Length: the message is read as chunked and the connection
+   * is not reused (RFC 9112 §6.3 rule 3). Off, the pair is a ParseError.
+   */
+  allowTransferEncodingWithContentLength: boolean;
+}
+
+export const strict: Leniency = {
+  allowBareLf: false,
+  allowObsFold: false,
+  allowTransferEncodingWithContentLength: false,
+};

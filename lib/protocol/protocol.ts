@@ -1,0 +1,53 @@
+import { UsageError } from '../message/errors';
+
+/** The input that says the peer closed the stream. */
+export const EOF: unique symbol = Symbol.for('io-http.EOF');
+export type EndOfInput = typeof EOF;
+
+/**
+ * What `resume` takes: `undefined` to start, after a write, or to take the next yield; bytes read
+ * (an empty array is just no data); or `EOF` when the peer closed.
+ */
+export type Input = Uint8Array | EndOfInput | undefined;
+
+/** Write these bytes to the peer, then resume with `undefined`. */
+export interface WriteYield {
+  type: 'write';
+  bytes: Uint8Array;
+}
+
+/** Read from the peer, then resume with the bytes (or `EOF`). */
+export interface ReadYield {
+  type: 'read';
+}
+
+/** One step of a protocol: shaped like an iterator result. */
+export type Step<Y, R> = { done: false; value: Y } | { done: true; value: R };
+
+/**
+ * An I/O-free state machine. The caller does the I/O each yield asks for and resumes it with what it got.
+ * After completion or an error, the protocol is spent: resuming it again is a usage error.
+ */
+export abstract class Protocol<Y, R> {
+  private finished: 'completed' | 'failed' | undefined;
+
+  resume(input?: Input): Step<Y, R> {
+    if (this.finished !== undefined) {
+      throw new UsageError(`${this.constructor.name} has already ${this.finished}; start a new one`, 'ERR_PROTOCOL_FINISHED');
+    }
+    if (input !== undefined && input !== EOF && !(input instanceof Uint8Array)) {
+      throw new UsageError('resume() takes undefined, a Uint8Array or EOF', 'ERR_INVALID_INPUT');
+    }
+    try {
+      const step = this.advance(input);
+      if (step.done) this.finished = 'completed';
+      return step;
+    } catch (error) {
+      this.finished = 'failed';
+      throw error;
+    }
+  }
+
+  /** One transition: take the input, return the next yield or the result. */
+  protected abstract advance(input: Input): Step<Y, R>;
+}

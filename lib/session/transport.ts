@@ -1,0 +1,48 @@
+import type { Clock } from './clock';
+
+/**
+ * A byte stream to one peer. The session drives protocols over it; adapters implement it for a runtime.
+ * Calls are not concurrent: the session awaits each before the next of the same kind.
+ */
+export interface Transport {
+  /** The next bytes from the peer, or `null` once the peer has closed. */
+  read(): Promise<Uint8Array | null>;
+  /** Resolves once the bytes are handed to the runtime (honouring its backpressure). */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Closes the stream; safe to call more than once. */
+  close(): Promise<void>;
+  /** True when the bytes are protected by TLS. */
+  readonly secure: boolean;
+  /** The peer's address and port, when the transport knows them. */
+  readonly remoteAddress?: string;
+  readonly remotePort?: number;
+}
+
+/** TLS settings, for the adapters that speak TLS. PEM strings or DER/PEM bytes. */
+export interface TlsOptions {
+  ca?: string | Uint8Array | Array<string | Uint8Array>;
+  cert?: string | Uint8Array;
+  key?: string | Uint8Array;
+  /** The SNI and verification name; defaults to the URL host. */
+  servername?: string;
+  /** Verify the peer's certificate chain and name (default true). */
+  rejectUnauthorized?: boolean;
+  /** Lowest TLS version accepted (default 'TLSv1.2' for NodeTls). */
+  minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+}
+
+/** What a factory is told when opening a transport. */
+export interface TransportOptions {
+  tls?: TlsOptions;
+  /** Connect and TLS handshake timeouts in milliseconds; a TimeoutError names the phase. */
+  timeouts?: { connect?: number; tls?: number };
+  /** Timers for the timeouts above. */
+  clock?: Clock;
+  /** Aborting it cancels the open and rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+/** Opens transports for URLs. */
+export interface TransportFactory {
+  open(url: URL, options: TransportOptions): Promise<Transport>;
+}

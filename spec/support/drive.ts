@@ -1,0 +1,95 @@
+import { EOF, type Input, type Protocol, type Step } from '../../lib/protocol/protocol';
+
+/** What a protocol did with one input, in a form that does not depend on how the input was split. */
+export interface Outcome {
+  /** Non-data yields, in order (writes and reads left out). */
+  yields: unknown[];
+  /** Every `data` yield joined. */
+  data: string;
+  /** The result, or the error as `{ name, code, offset }`. */
+  result?: unknown;
+  /** Input never fed because the protocol completed first (with the result's own `remaining`, the rest of the stream). */
+  unread?: string;
+  error?: { name: string; code: unknown; offset: unknown };
+}
+
+const latin1 = (b: Uint8Array): string => String.fromCharCode(...b);
+
+/**
+ * Drives a protocol to the end, feeding `pieces` one per read, then EOF (if `eof`). Writes are taken as
+ * sent. Fails the test if the protocol asks to read after EOF, or takes more than a bounded number of steps.
+ */
+export function drive<Y extends { type: string }, R>(protocol: Protocol<Y, R>, pieces: Uint8Array[], eof = true): Outcome {
+  const outcome: Outcome = { yields: [], data: '' };
+  let next = 0;
+  let sentEof = false;
+  let input: Input = undefined;
+  const maxSteps = 10 * (pieces.reduce((n, p) => n + p.length, 0) + pieces.length) + 1000;
+  for (let steps = 0; steps < maxSteps; steps++) {
+    let step: Step<Y, R>;
+    try {
+      step = protocol.resume(input);
+    } catch (error) {
+      const e = error as { name: string; code: unknown; offset: unknown };
+      outcome.error = { name: e.name, code: e.code, offset: e.offset };
+      return outcome;
+    }
+    input = undefined;
+    if (step.done) {
+      outcome.result = step.value;
+      outcome.unread = pieces.slice(next).map(latin1).join('');
+      return outcome;
+    }
+    const y = step.value as Y & { bytes?: Uint8Array };
+    if (y.type === 'read') {
+      if (sentEof) throw new Error('protocol asked to read after EOF');
+      if (next < pieces.length) input = pieces[next++];
+      else if (eof) { input = EOF; sentEof = true; }
+      else { outcome.yields.push({ type: 'read' }); return outcome; }
+    } else if (y.type === 'data') {
+      outcome.data += latin1(y.bytes!);
+    } else if (y.type !== 'write') {
+      outcome.yields.push(y);
+    }
+  }
+  throw new Error('protocol did not finish in a bounded number of steps');
+}
+
+/** The bytes of a byte string. */
+export function bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** Every way the input is split in this suite: whole, byte by byte, and in two at every position. */
+export function splits(input: Uint8Array): Array<{ name: string; pieces: Uint8Array[] }> {
+  const out = [{ name: 'whole', pieces: [input] }];
+  out.push({ name: 'byte by byte', pieces: Array.from(input, (_, i) => input.subarray(i, i + 1)) });
+  for (let i = 1; i < input.length; i++) out.push({ name: `split at ${i}`, pieces: [input.subarray(0, i), input.subarray(i)] });
+  return out;
+}
+
+/**
+ * Runs `input` through a fresh protocol whole, byte by byte, and split at every position, and requires the
+ * same outcome each way. Returns that outcome for the test to check.
+ */
+export function driveAllSplits<Y extends { type: string }, R>(
+  make: () => Protocol<Y, R>,
+  input: Uint8Array | string,
+  options: { eof?: boolean; normalize?: (outcome: Outcome) => unknown } = {},
+): Outcome {
+  const data = typeof input === 'string' ? bytes(input) : input;
+  const normalize = options.normalize ?? ((o: Outcome) => o);
+  const whole = drive(make(), [data], options.eof ?? true);
+  const expected = normalize(whole);
+  for (const { name, pieces } of splits(data).slice(1)) {
+    const got = normalize(drive(make(), pieces, options.eof ?? true));
+    try {
+      expect(got).toEqual(expected);
+    } catch (error) {
+      throw new Error(`outcome differs when the input is fed ${name}:\n${(error as Error).message}`);
+    }
+  }
+  return whole;
+}
