@@ -1,0 +1,80 @@
+/**
+ * Bearer tokens (RFC 6750 §2.1): `Authorization: Bearer <b64token>`. The token is never shown by toString,
+ * toJSON, util.inspect or an error message.
+ */
+import { UsageError } from '../message/errors';
+import type { Headers } from '../message/headers';
+import { INSPECT_CUSTOM, REDACTED } from './redact';
+
+/**
+ * The `Authorization` field value `Bearer <token>`. The token must match
+ * `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`; anything else is refused with
+ * UsageError 'ERR_INVALID_CREDENTIALS' (whose message does not contain the token).
+ */
+export function bearerCredentials(token: string): string {
+  checkToken(token);
+  return `Bearer ${token}`;
+}
+
+/** A Bearer token, validated once; `authorization()` gives the field value. */
+export class BearerAuth {
+  readonly scheme = 'Bearer';
+  readonly #value: string;
+
+  constructor(token: string) {
+    this.#value = bearerCredentials(token);
+  }
+
+  /** The `Authorization` (or `Proxy-Authorization`) field value, `Bearer …`. */
+  authorization(): string {
+    return this.#value;
+  }
+
+  /** Sets `Authorization` (or `Proxy-Authorization` when `proxy`) on `headers`, replacing any such field. */
+  apply(headers: Headers, proxy = false): Headers {
+    return headers.set(proxy ? 'Proxy-Authorization' : 'Authorization', this.#value);
+  }
+
+  toString(): string {
+    return `BearerAuth { token: '${REDACTED}' }`;
+  }
+
+  toJSON(): { scheme: 'Bearer'; token: string } {
+    return { scheme: 'Bearer', token: REDACTED };
+  }
+
+  [INSPECT_CUSTOM](): string {
+    return this.toString();
+  }
+}
+
+/** Linear scan of the b64token syntax; reports the position of the first bad character, never the token. */
+function checkToken(token: unknown): asserts token is string {
+  if (typeof token !== 'string') {
+    throw new UsageError(`A Bearer token must be a string, got ${token === null ? 'null' : typeof token}`, 'ERR_INVALID_CREDENTIALS');
+  }
+  let i = 0;
+  while (i < token.length && isB64TokenChar(token.charCodeAt(i))) i++;
+  if (i === 0) {
+    throw new UsageError(
+      token.length === 0 ? 'A Bearer token must not be empty' : 'A Bearer token must start with a b64token character (RFC 6750 §2.1)',
+      'ERR_INVALID_CREDENTIALS',
+    );
+  }
+  while (i < token.length && token.charCodeAt(i) === 0x3d) i++;
+  if (i < token.length) {
+    throw new UsageError(
+      `A Bearer token must match the b64token syntax of RFC 6750 §2.1; the character at index ${i} is not allowed there`,
+      'ERR_INVALID_CREDENTIALS',
+    );
+  }
+}
+
+function isB64TokenChar(c: number): boolean {
+  return (
+    (c >= 0x41 && c <= 0x5a) || // A-Z
+    (c >= 0x61 && c <= 0x7a) || // a-z
+    (c >= 0x30 && c <= 0x39) || // 0-9
+    c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x2b || c === 0x2f // - . _ ~ + /
+  );
+}
