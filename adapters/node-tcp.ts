@@ -65,7 +65,7 @@ export function toTransportError(error: unknown, what: string, peer: string): Tr
  *   after `close()`). Up to `readHighWaterMark` bytes are queued; beyond that the socket is paused until read.
  * - A socket error (ECONNRESET, ...) becomes a TransportError: chunks received before it are still returned,
  *   then the pending or next `read()` rejects with it, as do later writes.
- * - `write()` hands a copy of the bytes to the socket and resolves at once, or after 'drain' when the socket's
+ * - `write()` hands the bytes to the socket without copying them (see Transport.write) and resolves at once, or after 'drain' when the socket's
  *   buffer is full. Writing after `close()` (or after the socket ended) rejects with `ERR_TRANSPORT_CLOSED`.
  * - `close()` destroys the socket (resolving once it is closed); it is idempotent.
  */
@@ -147,8 +147,8 @@ export class SocketTransport implements Transport {
     }
     if (bytes.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      // A copy: the socket keeps a reference to what it has not flushed yet, and the caller may reuse its buffer.
-      const flushed = socket.write(Buffer.from(bytes), (error) => {
+      // A view, not a copy: the Transport contract says the caller leaves written bytes alone.
+      const flushed = socket.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), (error) => {
         if (error) this.fail(error);
       });
       if (flushed) {

@@ -1,3 +1,4 @@
+import { challengesOf, type Challenge } from '../auth/challenge';
 import { Headers } from './headers';
 
 const utf8Decoder = new TextDecoder();
@@ -6,6 +7,19 @@ const utf8Decoder = new TextDecoder();
 export interface RedirectHop {
   status: number;
   url: string;
+}
+
+/**
+ * Where the time of a request went, in milliseconds measured with the session's clock from the call to
+ * `send()` / `stream()` (waiting behind earlier requests of the session included).
+ */
+export interface ResponseTimings {
+  /** Opening the transport of the last hop: the TCP connect, plus the TLS handshake for TLS transports. Absent when a kept-alive connection was reused. */
+  connect?: number;
+  /** Until the first byte of the final response arrived. */
+  firstByte: number;
+  /** Until the whole response was in (for a streaming response: until its head, then until its body ended once it has). */
+  total: number;
 }
 
 export interface HttpResponseInit {
@@ -35,6 +49,8 @@ export class HttpResponse {
   url = '';
   /** Each redirect followed to get here (set by the session). */
   redirects: RedirectHop[] = [];
+  /** Where the time went (set by the session). */
+  timings: ResponseTimings = { firstByte: 0, total: 0 };
 
   constructor(init: HttpResponseInit) {
     this.version = init.version;
@@ -49,6 +65,14 @@ export class HttpResponse {
   /** True for 2xx. */
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
+  }
+
+  /**
+   * The authentication challenges of a 401 (`WWW-Authenticate`) or 407 (`Proxy-Authenticate`), parsed on each
+   * access; `[]` when there are none. A malformed field throws ParseError 'ERR_INVALID_HEADER'.
+   */
+  get challenges(): Challenge[] {
+    return challengesOf(this.headers, this.status === 407);
   }
 
   /** The body decoded as UTF-8 (invalid sequences replaced). */

@@ -62,14 +62,18 @@ export class HeadParser {
         return -1;
       }
       let done: boolean;
+      let lineLength = taken;
       if (this.carryLength > 0) {
         this.keep(bytes, i, lf + 1);
-        done = this.line(this.carry, 0, this.carryLength - 1);
+        // The whole line counts, the part carried over from earlier reads too; the view ends at the line so an
+        // error excerpt never shows stale bytes of the reused carry buffer.
+        lineLength = this.carryLength;
+        done = this.line(this.carry.subarray(0, lineLength), 0, lineLength - 1);
         this.carryLength = 0;
       } else {
         done = this.line(bytes, i, lf);
       }
-      this.size += taken;
+      this.size += lineLength;
       i = lf + 1;
       if (done) return i;
     }

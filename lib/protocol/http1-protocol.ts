@@ -395,7 +395,13 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     let feed: Input = this.pendingForDecoder;
     this.pendingForDecoder = undefined;
     if (feed === undefined && input === EOF) feed = EOF;
-    const step = decoder.resume(feed);
+    let step = decoder.resume(feed);
+    // Collected pieces are taken in this loop, not by recursing through advance(): a body of many small
+    // chunks in one read must not grow the stack.
+    while (!step.done && step.value.type === 'data' && !this.options.stream) {
+      this.pieces.push(step.value.bytes);
+      step = decoder.resume(undefined);
+    }
     if (!step.done) {
       // The decoder enforces the body limit itself.
       if (step.value.type === 'data') return this.deliver(step.value.bytes);

@@ -7,7 +7,10 @@ import type { Clock } from './clock';
 export interface Transport {
   /** The next bytes from the peer, or `null` once the peer has closed. */
   read(): Promise<Uint8Array | null>;
-  /** Resolves once the bytes are handed to the runtime (honouring its backpressure). */
+  /**
+   * Resolves once the bytes are handed to the runtime (honouring its backpressure). The transport may keep a
+   * reference to them until they are sent, so the caller must not change them afterwards (io-http never does).
+   */
   write(bytes: Uint8Array): Promise<void>;
   /** Closes the stream; safe to call more than once. */
   close(): Promise<void>;
