@@ -54,7 +54,8 @@ export function formatPeer(host: string | undefined, port: number | undefined): 
 /** Wraps a Node error in a TransportError: `<what> <peer>: <node message>`, the Node error as `cause`. */
 export function toTransportError(error: unknown, what: string, peer: string): TransportError {
   if (error instanceof TransportError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  // Checked by shape: errors made in another realm (jest's sandbox) are not `instanceof Error` here.
+  const message = typeof (error as Error)?.message === 'string' ? (error as Error).message : String(error);
   return new TransportError(`${what} ${peer}: ${message}`, { cause: error, code: transportErrorCode(error) });
 }
 
