@@ -12,6 +12,7 @@ export { encodeChunk, LAST_CHUNK } from './protocol/chunked-encoder';
 export * from './protocol/http1-protocol';
 export * from './protocol/http11-protocol';
 export * from './protocol/http10-protocol';
+export * from './protocol/sse-parser';
 export * from './session/clock';
 export * from './session/transport';
 export * from './session/registry';
