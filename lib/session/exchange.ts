@@ -1,0 +1,199 @@
+import { concatBytes } from '../message/bytes';
+import { UsageError } from '../message/errors';
+import type { HttpResponse } from '../message/response';
+import { encodeChunk, LAST_CHUNK } from '../protocol/chunked-encoder';
+import type { Http1Protocol, Http1Result, Http1Yield } from '../protocol/http1-protocol';
+import { EOF, type Input, type Step } from '../protocol/protocol';
+import type { Clock } from './clock';
+import type { Connection } from './connection';
+import type { RequestGuard } from './timeouts';
+
+export interface ExchangeContext {
+  guard: RequestGuard;
+  clock: Clock;
+  /** How long to wait for `100 Continue` before sending the body anyway. */
+  expectContinueTimeout: number;
+}
+
+/** Chunks up to this size go out in one write with their size line; larger ones uncopied, in three. */
+const COALESCE_LIMIT = 16 * 1024;
+
+/**
+ * One request and its response over one connection: does the I/O a streaming Http1Protocol asks for. The
+ * body is pulled piece by piece (`nextData`), so the transport is read only as fast as the consumer reads.
+ */
+export class Exchange {
+  /** Response bytes read so far: zero means the peer has not answered at all (what makes a retry safe). */
+  received = 0;
+  /** Clock time of the first response byte. */
+  firstByteAt: number | undefined;
+  /** Set once the response has ended. */
+  result: Http1Result | undefined;
+  /** A step taken without its I/O (the first, at construction; one peeked by `ended()`): handled next. */
+  private first: Step<Http1Yield, Http1Result> | undefined;
+  /** What to resume the protocol with next. */
+  private input: Input;
+  /** A read that a 100-continue wait stopped waiting for: the next read takes it, never starting a second. */
+  private reading: Promise<Input> | undefined;
+  private connection!: Connection;
+
+  /** Serialises the request head at once, so that an invalid request fails before any connection is opened. */
+  constructor(
+    readonly protocol: Http1Protocol,
+    private readonly context: ExchangeContext,
+  ) {
+    this.first = protocol.resume();
+  }
+
+  /**
+   * Writes the request (and its body, after 100 Continue if it asked for it) and reads until the response head
+   * is in. A 101 or a CONNECT tunnel completes the exchange here, without a body.
+   */
+  async head(connection: Connection): Promise<HttpResponse> {
+    this.connection = connection;
+    connection.exchanges++;
+    const { guard } = this.context;
+    for (;;) {
+      const step = this.next();
+      if (step.done) {
+        guard.stop('headers');
+        this.result = step.value;
+        return step.value.response;
+      }
+      const y = step.value;
+      if (y.type === 'write') await this.write(y.bytes);
+      else if (y.type === 'send-body') await this.sendBody(y.chunked);
+      else if (y.type === 'await-continue') this.input = await this.awaitContinue();
+      else if (y.type === 'read') {
+        guard.start('headers');
+        this.input = await this.read();
+      } else if (y.type === 'head') {
+        guard.stop('headers');
+        return y.response;
+      }
+    }
+  }
+
+  /** Takes the steps that need no I/O; true once the response has ended (as one without a body has, at its head). */
+  ended(): boolean {
+    if (this.result) return true;
+    const step = this.next();
+    if (step.done) {
+      this.result = step.value;
+      return true;
+    }
+    this.first = step; // taken by the next nextData()
+    return false;
+  }
+
+  /** The next piece of the response body, or `null` once it has ended (then `result` is set). */
+  async nextData(): Promise<Uint8Array | null> {
+    const { guard } = this.context;
+    while (!this.result) {
+      const step = this.next();
+      if (step.done) {
+        this.result = step.value;
+        break;
+      }
+      const y = step.value;
+      if (y.type === 'data') {
+        if (y.bytes.length > 0) return y.bytes;
+      } else if (y.type === 'read') {
+        guard.start('bodyIdle');
+        try {
+          this.input = await this.read();
+        } finally {
+          guard.stop('bodyIdle');
+        }
+      }
+    }
+    return null;
+  }
+
+  private next(): Step<Http1Yield, Http1Result> {
+    const step = this.first ?? this.protocol.resume(this.input);
+    this.first = undefined;
+    this.input = undefined;
+    return step;
+  }
+
+  private read(): Promise<Input> {
+    this.reading ??= this.connection.read().then(
+      (bytes) => {
+        this.reading = undefined;
+        if (bytes === null) return EOF;
+        // A plain view of a runtime's subclass (Node's Buffer), so that callers always get a Uint8Array.
+        if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        if (bytes.length > 0) {
+          this.received += bytes.length;
+          this.firstByteAt ??= this.context.clock.now();
+        }
+        return bytes;
+      },
+      (error: unknown) => {
+        this.reading = undefined;
+        throw error;
+      },
+    );
+    return this.context.guard.race(this.reading);
+  }
+
+  private write(bytes: Uint8Array): Promise<void> {
+    return this.context.guard.race(this.connection.write(bytes));
+  }
+
+  /** Reads for the interim (or final) response; `undefined` when the wait expired, which sends the body. */
+  private async awaitContinue(): Promise<Input> {
+    const { clock, expectContinueTimeout } = this.context;
+    let timer: unknown;
+    const expired = new Promise<undefined>((resolve) => {
+      timer = clock.setTimeout(() => resolve(undefined), expectContinueTimeout);
+    });
+    try {
+      return await Promise.race([this.read(), expired]);
+    } finally {
+      clock.clearTimeout(timer);
+    }
+  }
+
+  /** Writes a streamed body: chunk-encoded, or as is when the request gave its Content-Length (then checked). */
+  private async sendBody(chunked: boolean): Promise<void> {
+    const { request } = this.protocol;
+    const declared = chunked ? undefined : Number(request.headers.get('content-length'));
+    const iterator = (request.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    let sent = 0;
+    let finished = false;
+    try {
+      for (;;) {
+        const { done, value } = await this.context.guard.race(iterator.next());
+        if (done) break;
+        if (!(value instanceof Uint8Array)) {
+          throw new UsageError('A streamed request body must yield Uint8Array pieces', 'ERR_INVALID_BODY');
+        }
+        sent += value.length;
+        if (declared !== undefined && sent > declared) throw lengthMismatch(declared, sent, 'more');
+        if (!chunked) {
+          if (value.length > 0) await this.write(value);
+        } else if (value.length > 0 && value.length <= COALESCE_LIMIT) {
+          const [size, data, crlf] = encodeChunk(value);
+          await this.write(concatBytes(concatBytes(size, data), crlf));
+        } else {
+          for (const piece of encodeChunk(value)) await this.write(piece);
+        }
+      }
+      finished = true;
+    } finally {
+      // Let the body's producer clean up when sending stopped early.
+      if (!finished) void Promise.resolve(iterator.return?.()).catch(() => {});
+    }
+    if (declared !== undefined && sent !== declared) throw lengthMismatch(declared, sent, 'fewer');
+    if (chunked) await this.write(LAST_CHUNK);
+  }
+}
+
+function lengthMismatch(declared: number, sent: number, what: 'more' | 'fewer'): UsageError {
+  return new UsageError(
+    `The request body stream gave ${what} bytes (${sent}${what === 'more' ? ' so far' : ''}) than its Content-Length of ${declared}`,
+    'ERR_BODY_LENGTH_MISMATCH',
+  );
+}

@@ -1,0 +1,92 @@
+import { Headers, type HeadersInit } from '../message/headers';
+import { HttpRequest, type RequestBody } from '../message/request';
+import { authorization, takeUrlCredentials, type AuthOptions } from './auth';
+import { originOf } from './origin';
+import type { RedirectMode } from './redirect';
+import type { Timeouts } from './timeouts';
+import { USER_AGENT } from './version';
+
+/** A request given to `send()`, `stream()` or `events()` as plain options. */
+export interface RequestOptions {
+  /** Default 'GET'. */
+  method?: string;
+  /** A path and query resolved against the session URL (default: the session URL itself), or an absolute URL. */
+  path?: string;
+  headers?: HeadersInit;
+  /** Bytes, a string (sent as UTF-8) or a stream of bytes (sent chunked on HTTP/1.1). */
+  body?: RequestBody;
+  /** Aborting it fails this request with an AbortError. */
+  signal?: AbortSignal;
+  /** The total timeout of this request in ms, or timeouts that override the session's. */
+  timeout?: number | Timeouts;
+  /** Credentials for this request only, in place of the session's. */
+  auth?: AuthOptions;
+  redirect?: RedirectMode;
+  maxRedirects?: number;
+}
+
+/** What `send()`, `stream()` and `events()` take: nothing (GET the session URL), a request, or options. */
+export type RequestInput = HttpRequest | RequestOptions | undefined;
+
+/** What the session knows when it builds a request. */
+export interface RequestDefaults {
+  /** The session URL, without credentials. */
+  url: URL;
+  /** Sent with every request, unless the request sets the same field. */
+  headers: Headers;
+  /** The session's credentials: sent only to the session URL's origin. */
+  auth: AuthOptions | undefined;
+}
+
+/** A request as the session sends it, with the per-request settings that came with it. */
+export interface PreparedRequest {
+  request: HttpRequest;
+  signal?: AbortSignal;
+  timeout?: number | Timeouts;
+  redirect?: RedirectMode;
+  maxRedirects?: number;
+}
+
+/**
+ * Builds the request to send. Its fields win over the session's `headers`; then `Authorization` is added
+ * unless set: the request's `auth`, else credentials in its URL, else the session's (for the session's origin
+ * only, so they never leak to another host); then `User-Agent` and `Accept: *\/*` unless set.
+ */
+export function prepareRequest(input: RequestInput, defaults: RequestDefaults): PreparedRequest {
+  const options: RequestOptions = input instanceof HttpRequest ? {} : (input ?? {});
+  let request =
+    input instanceof HttpRequest
+      ? input
+      : new HttpRequest(options.method ?? 'GET', new URL(options.path ?? defaults.url.href, defaults.url), {
+          headers: options.headers,
+          body: options.body,
+        });
+  const url = new URL(request.url);
+  const urlAuth = takeUrlCredentials(url);
+
+  const headers = new Headers(defaults.headers);
+  for (const [name] of request.headers) headers.delete(name);
+  for (const [name, value] of request.headers) headers.append(name, value);
+  if (!headers.has('authorization')) {
+    const sessionAuth = originOf(url) === originOf(defaults.url) ? defaults.auth : undefined;
+    const auth = options.auth ?? urlAuth ?? sessionAuth;
+    if (auth) headers.set('Authorization', authorization(auth));
+  }
+  if (!headers.has('user-agent')) headers.append('User-Agent', USER_AGENT);
+  if (!headers.has('accept')) headers.append('Accept', '*/*');
+  request = request.with({ url, headers });
+
+  return { request, signal: options.signal, timeout: options.timeout, redirect: options.redirect, maxRedirects: options.maxRedirects };
+}
+
+/** `input` with `edit` applied to its header fields (for the fields `events()` sets). */
+export function editHeaders(input: RequestInput, edit: (headers: Headers) => void): HttpRequest | RequestOptions {
+  if (input instanceof HttpRequest) {
+    const headers = new Headers(input.headers);
+    edit(headers);
+    return input.with({ headers });
+  }
+  const headers = new Headers(input?.headers);
+  edit(headers);
+  return { ...input, headers };
+}

@@ -1,0 +1,59 @@
+import type { HeadersInit } from '../message/headers';
+import type { HttpRequest } from '../message/request';
+import { Http10Protocol, type Http10Options } from '../protocol/http10-protocol';
+import type { Http1Options, Http1Protocol } from '../protocol/http1-protocol';
+import { Http11Protocol } from '../protocol/http11-protocol';
+import type { AuthOptions } from './auth';
+import type { Clock } from './clock';
+import type { RedirectMode } from './redirect';
+import type { TransportRegistry } from './registry';
+import type { Timeouts } from './timeouts';
+import type { TlsOptions, TransportFactory } from './transport';
+
+/**
+ * Makes the protocol of one exchange. The session passes the options it needs (`stream: true`, and for HTTP/1.0
+ * `keepAlive: true`) merged over `SessionOptions.protocol`; pass them on to a subclass's constructor.
+ */
+export type ProtocolFactory = (request: HttpRequest, options: Http10Options) => Http1Protocol;
+
+export interface SessionOptions {
+  /** The HTTP version to speak (default '1.1'). On '1.0' the session asks for keep-alive. */
+  version?: '1.1' | '1.0';
+  /**
+   * How to open connections for URLs of the session URL's scheme: a factory, or a name registered with
+   * `Session.registerTransport` (such as 'forge-tls'). Other schemes (after a redirect) use the registry.
+   */
+  transport?: TransportFactory | string;
+  /** Where transports are looked up (default: the one `Session.registerTransport` fills). */
+  registry?: TransportRegistry;
+  /** Passed to the transport factory. */
+  tls?: TlsOptions;
+  timeouts?: Timeouts;
+  /** What to do with redirects (default 'follow'). */
+  redirect?: RedirectMode;
+  /** Redirects followed at most for one request (default 20). */
+  maxRedirects?: number;
+  /** Follow redirects from https to http (default false: RedirectError 'ERR_REDIRECT_INSECURE'). */
+  allowInsecureRedirect?: boolean;
+  /** Credentials for the session URL's origin. Credentials in the session URL are Basic auth. */
+  auth?: AuthOptions;
+  /** Sent with every request (a request's own field of the same name wins). */
+  headers?: HeadersInit;
+  /** How long a request with `Expect: 100-continue` waits for the go-ahead before sending its body (default 1000 ms). */
+  expectContinueTimeout?: number;
+  /** Timers and time measurements (default: the system clock). */
+  clock?: Clock;
+  /** Aborting it fails every request of the session, current and future. */
+  signal?: AbortSignal;
+  /** Limits and leniencies of the response parser. */
+  protocol?: Http1Options;
+  /** Makes each exchange's protocol, to use a subclass (default: Http11Protocol or Http10Protocol by `version`). */
+  protocolFactory?: ProtocolFactory;
+}
+
+/** The protocol for a version, as the session makes it unless given a `protocolFactory`. */
+export function defaultProtocolFactory(version: '1.1' | '1.0'): ProtocolFactory {
+  return version === '1.0'
+    ? (request, options) => new Http10Protocol(request, options)
+    : (request, options) => new Http11Protocol(request, options);
+}

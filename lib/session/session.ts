@@ -1,0 +1,316 @@
+import { UsageError } from '../message/errors';
+import { Headers } from '../message/headers';
+import { HttpRequest } from '../message/request';
+import type { HttpResponse, RedirectHop } from '../message/response';
+import { StatusCode } from '../message/status';
+import type { Http10Options } from '../protocol/http10-protocol';
+import type { Http1Result } from '../protocol/http1-protocol';
+import { authorization, takeUrlCredentials } from './auth';
+import { systemClock, type Clock } from './clock';
+import { asTransportError, Connection } from './connection';
+import { EventStream, type EventStreamOptions } from './event-stream';
+import { Exchange } from './exchange';
+import { originOf } from './origin';
+import { RequestQueue } from './queue';
+import { followRedirect, type RedirectPolicy } from './redirect';
+import { defaultRegistry, type TransportRegistry } from './registry';
+import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
+import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
+import { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
+import { joinBytes, StreamingResponse } from './streaming-response';
+import { RequestGuard, type Timeouts } from './timeouts';
+import type { Transport, TransportFactory } from './transport';
+
+/** One exchange whose response head is in. */
+interface Hop {
+  exchange: Exchange;
+  connection: Connection;
+  response: HttpResponse;
+  /** Time spent opening the connection; undefined when a kept-alive one was reused. */
+  connectTime: number | undefined;
+}
+
+/** A request from its turn in the queue until its response has ended (or was given up). */
+interface Active extends Hop {
+  guard: RequestGuard;
+  /** Ends the request's turn: the next one may start. */
+  release: () => void;
+  startedAt: number;
+  /** Body pieces already read (a redirect response whose Location could not be followed). */
+  buffered: Uint8Array[];
+  over: boolean;
+}
+
+/**
+ * An HTTP/1.x client for one origin (and wherever it redirects): it keeps one connection, reuses it while the
+ * server allows, and runs its requests one at a time, in order. See docs/session.md.
+ */
+export class Session implements AsyncDisposable {
+  /** Registers a transport factory in the default registry, for a URL scheme ('http') or a name ('forge-tls'). */
+  static registerTransport(nameOrScheme: string, factory: TransportFactory): void {
+    defaultRegistry.register(nameOrScheme, factory);
+  }
+
+  /** The session URL (credentials taken out). */
+  readonly url: URL;
+  private readonly options: SessionOptions;
+  private readonly clock: Clock;
+  private readonly registry: TransportRegistry;
+  private readonly defaults: RequestDefaults;
+  private readonly protocolFactory: ProtocolFactory;
+  private readonly queue = new RequestQueue();
+  /** Aborted by close(): fails the requests in progress. */
+  private readonly closing = new AbortController();
+  private connection: Connection | undefined;
+
+  constructor(url: string | URL, options: SessionOptions = {}) {
+    const version = options.version ?? '1.1';
+    if (version !== '1.1' && version !== '1.0') {
+      throw new UsageError(`Unsupported HTTP version ${JSON.stringify(version)}: use '1.1' or '1.0'`, 'ERR_INVALID_OPTION');
+    }
+    this.url = new URL(url);
+    const auth = options.auth ?? takeUrlCredentials(this.url);
+    if (auth) authorization(auth); // invalid credentials fail here, not at the first request
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.registry = options.registry ?? defaultRegistry;
+    this.defaults = { url: this.url, headers: new Headers(options.headers), auth };
+    this.protocolFactory = options.protocolFactory ?? defaultProtocolFactory(version);
+  }
+
+  /** Sends a request (default: GET the session URL) and reads its whole response. */
+  async send(input?: RequestInput): Promise<HttpResponse> {
+    const active = await this.begin(input, false);
+    const pieces: Uint8Array[] = [];
+    for (let piece = await this.pull(active); piece !== null; piece = await this.pull(active)) pieces.push(piece);
+    active.response.body = joinBytes(pieces);
+    return active.response;
+  }
+
+  /**
+   * Sends a request and resolves once the response head is in; the body is read as it is consumed. The
+   * session's next request waits until the body has ended or the response was cancelled.
+   */
+  stream(input?: RequestInput): Promise<StreamingResponse> {
+    return this.open(input, false);
+  }
+
+  /**
+   * Server-sent events from a GET (or the given request), reconnecting as the standard says. The `total`
+   * timeout applies to each connection's head only: an event stream is meant to last.
+   */
+  events(input?: RequestInput, options?: EventStreamOptions): EventStream {
+    const signal = input instanceof HttpRequest ? undefined : input?.signal;
+    return new EventStream(
+      {
+        open: (edit) => this.open(editHeaders(input, edit), true),
+        sleep: (ms) => this.sleep(ms, signal),
+      },
+      options,
+    );
+  }
+
+  /** Closes the connection and fails the requests in progress (AbortError) and any later one (UsageError). */
+  async close(): Promise<void> {
+    if (!this.closing.signal.aborted) this.closing.abort(new UsageError('The session was closed', 'ERR_SESSION_CLOSED'));
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async open(input: RequestInput, totalUntilHead: boolean): Promise<StreamingResponse> {
+    const active = await this.begin(input, totalUntilHead);
+    // A response without a body lets the next request go at once, whether or not its empty body is read.
+    try {
+      if (active.exchange.ended()) this.end(active);
+    } catch (error) {
+      void this.abandon(active);
+      throw error;
+    }
+    return new StreamingResponse(active.response, { next: () => this.pull(active), cancel: () => this.abandon(active) });
+  }
+
+  /** Takes the request's turn and runs it, following redirects, until the head of the final response. */
+  private async begin(input: RequestInput, totalUntilHead: boolean): Promise<Active> {
+    if (this.closing.signal.aborted) throw new UsageError('The session is closed', 'ERR_SESSION_CLOSED');
+    const startedAt = this.clock.now();
+    const prepared = prepareRequest(input, this.defaults);
+    const guard = new RequestGuard(this.clock, this.timeoutsOf(prepared), [this.options.signal, prepared.signal, this.closing.signal]);
+    guard.start('total');
+    let release: (() => void) | undefined;
+    /** The connection of a hop whose response has not ended: closed if anything fails. */
+    let unsettled: Connection | undefined;
+    try {
+      if (guard.failure) throw guard.failure;
+      release = await this.queue.enter((turn) => guard.race(turn));
+      const policy = this.redirectPolicy(prepared);
+      const redirects: RedirectHop[] = [];
+      let request = prepared.request;
+      for (;;) {
+        const hop = await this.exchangeHead(request, guard);
+        unsettled = hop.connection;
+        const { exchange, response } = hop;
+        let buffered: Uint8Array[] = [];
+        if (policy.mode !== 'manual' && StatusCode.isRedirect(response.status) && response.headers.has('location')) {
+          // The protocol says where a redirect points once the response has ended: read its (small) body.
+          for (let piece = await exchange.nextData(); piece !== null; piece = await exchange.nextData()) buffered.push(piece);
+          const redirect = exchange.result!.redirect;
+          if (redirect) {
+            this.settle(hop.connection, exchange.result!);
+            unsettled = undefined;
+            redirects.push({ status: response.status, url: request.url.href });
+            request = followRedirect(request, response, redirect, redirects.length - 1, policy);
+            continue;
+          }
+        }
+        const now = this.clock.now();
+        response.url = request.url.href;
+        response.redirects = redirects;
+        response.timings = { firstByte: (exchange.firstByteAt ?? now) - startedAt, total: now - startedAt };
+        if (hop.connectTime !== undefined) response.timings.connect = hop.connectTime;
+        if (totalUntilHead) guard.stop('total');
+        return { ...hop, guard, release, startedAt, buffered, over: false };
+      }
+    } catch (error) {
+      if (unsettled) void this.discard(unsettled);
+      guard.dispose();
+      release?.();
+      throw error;
+    }
+  }
+
+  /**
+   * One exchange up to its response head, on the kept-alive connection if it fits. If that connection turns
+   * out to be dead before any response byte, the request is sent again on a new one, if that is safe.
+   */
+  private async exchangeHead(request: HttpRequest, guard: RequestGuard): Promise<Hop> {
+    for (;;) {
+      const exchange = new Exchange(this.protocolFactory(request, this.protocolOptions()), {
+        guard,
+        clock: this.clock,
+        expectContinueTimeout: this.options.expectContinueTimeout ?? 1000,
+      });
+      const { connection, connectTime } = await this.connect(request.url, guard);
+      const reused = connection.exchanges > 0;
+      guard.watch(() => void connection.close());
+      try {
+        return { exchange, connection, connectTime, response: await exchange.head(connection) };
+      } catch (error) {
+        void this.discard(connection);
+        if (!reused || exchange.received > 0 || guard.failure || !isConnectionLoss(error)) throw error;
+        if (!isReplayable(request)) throw maybeProcessed(request, error);
+        // A fresh connection is not reused: this loops at most once more.
+      }
+    }
+  }
+
+  /** The kept-alive connection if it is to the same origin; otherwise a new one (the old one is closed). */
+  private async connect(url: URL, guard: RequestGuard): Promise<{ connection: Connection; connectTime: number | undefined }> {
+    const origin = originOf(url);
+    const current = this.connection;
+    if (current && !current.closed && current.origin === origin) return { connection: current, connectTime: undefined };
+    this.connection = undefined;
+    await current?.close();
+    const factory = this.factoryFor(url);
+    const { connect, tls } = guard.timeouts;
+    const started = this.clock.now();
+    const opening = Promise.resolve().then(() =>
+      factory.open(url, { tls: this.options.tls, timeouts: { connect, tls }, clock: this.clock, signal: guard.signal }),
+    );
+    let transport: Transport;
+    try {
+      transport = await guard.race(opening);
+    } catch (error) {
+      // Given up while opening: a transport that opens later is closed at once.
+      void opening.then((late) => late.close(), () => {});
+      throw asTransportError(error, `Could not connect to ${origin}`);
+    }
+    const connection = new Connection(transport, origin);
+    this.connection = connection;
+    return { connection, connectTime: this.clock.now() - started };
+  }
+
+  /** The next body piece of an active request; ends it (or gives it up on an error) as the body ends. */
+  private async pull(active: Active): Promise<Uint8Array | null> {
+    if (active.buffered.length > 0) return active.buffered.shift()!;
+    if (active.over) return null;
+    try {
+      const piece = await active.exchange.nextData();
+      if (piece === null) this.end(active);
+      return piece;
+    } catch (error) {
+      void this.abandon(active);
+      throw error;
+    }
+  }
+
+  /** The response has ended: keep the connection if allowed, and let the next request go. */
+  private end(active: Active): void {
+    if (active.over) return;
+    active.over = true;
+    this.settle(active.connection, active.exchange.result!);
+    active.response.timings.total = this.clock.now() - active.startedAt;
+    active.guard.dispose();
+    active.release();
+  }
+
+  /** The response will not be read to its end: its connection cannot carry another request. */
+  private abandon(active: Active): Promise<void> {
+    if (active.over) return Promise.resolve();
+    active.over = true;
+    active.guard.dispose();
+    active.release();
+    return this.discard(active.connection);
+  }
+
+  /** After a complete response: keep the connection for the next request, or close it. */
+  private settle(connection: Connection, result: Http1Result): void {
+    if (result.keepAlive && !connection.closed && this.connection === connection) connection.carry(result.remaining);
+    else void this.discard(connection);
+  }
+
+  private discard(connection: Connection): Promise<void> {
+    if (this.connection === connection) this.connection = undefined;
+    return connection.close();
+  }
+
+  /** Waits between event stream connections; aborted like a request. */
+  private async sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const guard = new RequestGuard(this.clock, {}, [this.options.signal, signal, this.closing.signal]);
+    try {
+      await guard.sleep(ms);
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  /** The explicit transport for the session URL's scheme; the registry for the others. */
+  private factoryFor(url: URL): TransportFactory {
+    const { transport } = this.options;
+    if (transport === undefined || url.protocol !== this.url.protocol) return this.registry.resolve(url);
+    return typeof transport === 'string' ? this.registry.resolve(url, transport) : transport;
+  }
+
+  private protocolOptions(): Http10Options {
+    const options: Http10Options = { ...this.options.protocol, stream: true };
+    if ((this.options.version ?? '1.1') === '1.0') options.keepAlive = true;
+    return options;
+  }
+
+  private timeoutsOf(prepared: PreparedRequest): Timeouts {
+    const own = typeof prepared.timeout === 'number' ? { total: prepared.timeout } : prepared.timeout;
+    return { ...this.options.timeouts, ...own };
+  }
+
+  private redirectPolicy(prepared: PreparedRequest): RedirectPolicy {
+    return {
+      mode: prepared.redirect ?? this.options.redirect ?? 'follow',
+      maxRedirects: prepared.maxRedirects ?? this.options.maxRedirects ?? 20,
+      allowInsecure: this.options.allowInsecureRedirect ?? false,
+    };
+  }
+}

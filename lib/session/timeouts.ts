@@ -1,0 +1,134 @@
+import { AbortError, TimeoutError } from '../message/errors';
+import type { Clock } from './clock';
+
+/** Timeouts in milliseconds. One left unset (or not finite) does not apply. */
+export interface Timeouts {
+  /** Opening the TCP connection: passed to the transport factory, which enforces it. */
+  connect?: number;
+  /** The TLS handshake: passed to the transport factory, which enforces it. */
+  tls?: number;
+  /** From the end of writing the request to the end of the response head. */
+  headers?: number;
+  /** Waiting for the next bytes of the response body. */
+  bodyIdle?: number;
+  /** The whole request, redirects included; for a streaming response, until its body has ended. */
+  total?: number;
+}
+
+/** The timeouts the session itself runs (connect and tls belong to the transport factory). */
+export type GuardedPhase = 'headers' | 'bodyIdle' | 'total';
+
+/**
+ * The timers and abort signals of one request. The first of them to fire fails the request, once: `race`
+ * rejects with its TimeoutError or AbortError, `signal` aborts (cancelling a transport being opened) and the
+ * `watch` callbacks run (closing the connection, so that nothing half-read is ever reused).
+ */
+export class RequestGuard {
+  /** The error the request failed with, once a timer or signal fired. */
+  failure: Error | undefined;
+  private readonly controller = new AbortController();
+  private readonly timers = new Map<GuardedPhase, unknown>();
+  /** The rejecters of the races running now (a set, not a shared promise: a long stream must not pile up callbacks). */
+  private readonly racers = new Set<(error: Error) => void>();
+  private readonly unlisten: Array<() => void> = [];
+  private readonly watchers = new Set<() => void>();
+  private disposed = false;
+
+  constructor(
+    private readonly clock: Clock,
+    /** The request's timeouts (connect and tls are read from here for the transport factory). */
+    readonly timeouts: Timeouts,
+    signals: ReadonlyArray<AbortSignal | undefined>,
+  ) {
+    for (const signal of signals) {
+      if (!signal) continue;
+      if (signal.aborted) {
+        this.fail(new AbortError(signal.reason));
+        return;
+      }
+      const onAbort = (): void => this.fail(new AbortError(signal.reason));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.unlisten.push(() => signal.removeEventListener('abort', onAbort));
+    }
+  }
+
+  /** Aborted with the failure: hand it to whatever can be cancelled (a transport being opened). */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Arms the timer of a phase, if that timeout is set and not armed already. */
+  start(phase: GuardedPhase): void {
+    const ms = this.timeouts[phase];
+    if (ms === undefined || !Number.isFinite(ms) || this.failure || this.disposed || this.timers.has(phase)) return;
+    this.timers.set(phase, this.clock.setTimeout(() => this.fail(new TimeoutError(phase, ms)), Math.max(0, ms)));
+  }
+
+  stop(phase: GuardedPhase): void {
+    const timer = this.timers.get(phase);
+    if (timer === undefined) return;
+    this.clock.clearTimeout(timer);
+    this.timers.delete(phase);
+  }
+
+  /** `promise`, unless the request fails first. */
+  race<T>(promise: Promise<T>): Promise<T> {
+    if (this.failure) {
+      promise.catch(() => {});
+      return Promise.reject(this.failure);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.racers.add(reject);
+      promise.then(
+        (value) => {
+          this.racers.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.racers.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Runs `action` when the request fails (at once if it has). */
+  watch(action: () => void): void {
+    if (this.failure) action();
+    else this.watchers.add(action);
+  }
+
+  /** Waits `ms` on the clock, unless the request fails first. */
+  sleep(ms: number): Promise<void> {
+    let timer: unknown;
+    const slept = new Promise<void>((resolve) => {
+      timer = this.clock.setTimeout(resolve, Math.max(0, ms));
+    });
+    return this.race(slept).finally(() => this.clock.clearTimeout(timer));
+  }
+
+  /** The request is over: clears the timers and stops listening to the signals. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.clearAll();
+  }
+
+  private fail(error: Error): void {
+    if (this.failure || this.disposed) return;
+    this.failure = error;
+    this.clearAll();
+    for (const reject of this.racers) reject(error);
+    this.racers.clear();
+    this.controller.abort(error);
+    for (const action of this.watchers) action();
+    this.watchers.clear();
+  }
+
+  private clearAll(): void {
+    for (const timer of this.timers.values()) this.clock.clearTimeout(timer);
+    this.timers.clear();
+    for (const unlisten of this.unlisten) unlisten();
+    this.unlisten.length = 0;
+  }
+}

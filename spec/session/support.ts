@@ -1,0 +1,209 @@
+/** Loopback servers for the session specs. Every server made here is closed by `closeAll()` (run it in afterEach). */
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { NodeTcp } from '../../adapters/node-tcp';
+
+export const tcp = new NodeTcp();
+
+const cleanups: Array<() => Promise<void>> = [];
+
+export async function closeAll(): Promise<void> {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+}
+
+export interface RawServer {
+  port: number;
+  /** `http://127.0.0.1:port` (no trailing slash). */
+  origin: string;
+  /** Every accepted socket, in order. */
+  sockets: net.Socket[];
+}
+
+/** A raw TCP server: the test writes the exact bytes of each reply. */
+export async function rawServer(onConnection: (socket: net.Socket, reader: RequestReader, index: number) => void): Promise<RawServer> {
+  const sockets: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    sockets.push(socket);
+    onConnection(socket, new RequestReader(socket), sockets.length - 1);
+  });
+  const port = await listen(server);
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return { port, origin: `http://127.0.0.1:${port}`, sockets };
+}
+
+export interface HttpServer {
+  server: http.Server;
+  port: number;
+  origin: string;
+  /** Every connection accepted, in order. */
+  sockets: net.Socket[];
+}
+
+/** A node:http server. */
+export async function httpServer(handler: http.RequestListener): Promise<HttpServer> {
+  const sockets: net.Socket[] = [];
+  const server = http.createServer(handler);
+  server.on('connection', (socket) => sockets.push(socket));
+  const port = await listen(server);
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { server, port, origin: `http://127.0.0.1:${port}`, sockets };
+}
+
+async function listen(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as net.AddressInfo).port;
+}
+
+export interface ReceivedRequest {
+  method: string;
+  target: string;
+  version: string;
+  /** Lower-case names; repeated fields joined with ', '. */
+  headers: Record<string, string>;
+  head: string;
+  body: Buffer;
+}
+
+/** Reads HTTP/1.x requests off a raw socket, one after another. */
+export class RequestReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  private ended = false;
+  private wake: (() => void) | undefined;
+
+  constructor(socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.notify();
+    });
+    socket.on('close', () => {
+      this.ended = true;
+      this.notify();
+    });
+  }
+
+  /** Bytes received and not taken yet. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** The next request head, or null if the connection ends first. */
+  async head(): Promise<Omit<ReceivedRequest, 'body'> | null> {
+    const end = await this.until(() => this.buffer.indexOf('\r\n\r\n'));
+    if (end < 0) return null;
+    const head = this.take(end + 4).toString('latin1');
+    const [requestLine, ...lines] = head.slice(0, -4).split('\r\n');
+    const [method, target, version] = requestLine.split(' ');
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    return { method, target, version, headers, head };
+  }
+
+  /** The next whole request (its body by Content-Length or chunked), or null at the end. */
+  async request(): Promise<ReceivedRequest | null> {
+    const head = await this.head();
+    if (!head) return null;
+    let body: Buffer = Buffer.alloc(0);
+    if (head.headers['transfer-encoding'] === 'chunked') body = await this.chunked();
+    else if (head.headers['content-length']) body = await this.bytes(Number(head.headers['content-length']));
+    return { ...head, body };
+  }
+
+  /** Exactly `n` bytes (fewer if the connection ends). */
+  async bytes(n: number): Promise<Buffer> {
+    await this.until(() => (this.buffer.length >= n ? n : -1));
+    return this.take(Math.min(n, this.buffer.length));
+  }
+
+  /** A chunked body, decoded. */
+  async chunked(): Promise<Buffer> {
+    const pieces: Buffer[] = [];
+    for (;;) {
+      const lineEnd = await this.until(() => this.buffer.indexOf('\r\n'));
+      if (lineEnd < 0) break;
+      const size = parseInt(this.take(lineEnd + 2).toString('latin1'), 16);
+      if (size === 0) {
+        await this.bytes(2);
+        break;
+      }
+      pieces.push(await this.bytes(size));
+      await this.bytes(2);
+    }
+    return Buffer.concat(pieces);
+  }
+
+  /** Resolves true if the connection ends (or is idle for `ms`) with nothing more received. */
+  async nothingWithin(ms: number): Promise<boolean> {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return this.buffer.length === 0;
+  }
+
+  private take(n: number): Buffer {
+    const out = this.buffer.subarray(0, n);
+    this.buffer = this.buffer.subarray(n);
+    return out;
+  }
+
+  /** Waits until `find` returns a non-negative index, or the connection ends (then -1). */
+  private async until(find: () => number): Promise<number> {
+    for (;;) {
+      const at = find();
+      if (at >= 0) return at;
+      if (this.ended) return -1;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
+/** Waits a little real time (for servers to act). */
+export const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Lets pending promise callbacks and I/O run: enough turns for a loopback round trip. */
+export async function settle(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** `promise`'s rejection, or a failure if it resolves. */
+export type Rejection = Error & { code?: string; [key: string]: unknown };
+
+export async function rejection(promise: Promise<unknown>): Promise<Rejection> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Rejection;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** A streamed body from pieces (strings as UTF-8). */
+export async function* pieces(...parts: Array<string | Uint8Array>): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield typeof part === 'string' ? new TextEncoder().encode(part) : part;
+}
