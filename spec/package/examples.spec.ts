@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+// The examples run against the built package (`npm test` builds first), as a user would run them.
+const root = join(__dirname, '..', '..');
+const run = async (name: string): Promise<string> =>
+  (await promisify(execFile)(process.execPath, [join('examples', name)], { cwd: root, timeout: 20_000 })).stdout;
+
+test('demo.mjs (npm start) drives the core through a chunked exchange', async () => {
+  const out = await run('demo.mjs');
+  expect(out).toMatch(/^write: "POST \/greet\?lang=en HTTP\/1\.1\\r\\nHost: example\.test/m);
+  expect(out).toContain('body     "Hello, world!"');
+  expect(out).toContain('trailers {"server-timing":"total;dur=3"}');
+});
+
+test('session.mjs: send, JSON, redirect, stream, events', async () => {
+  const out = await run('session.mjs');
+  expect(out).toContain('GET /old     -> 200 Hello from node:http (via 301)');
+  expect(out).toContain('GET /count   -> 200, 3 pieces: "1 2 3 "');
+  expect(out).toContain('event        -> update #2: second');
+  expect(out).toContain('SSE          -> stopped after 2 connections');
+});
+
+test('custom-transport.mjs: a decorator adapter and a registered scheme', async () => {
+  const out = await run('custom-transport.mjs');
+  expect(out).toContain('counting adapter: you asked for /a / you asked for /b');
+  expect(out).toMatch(/connection closed: \d+ bytes sent, \d+ received/);
+  expect(out).toContain('mem: scheme    : in-memory hi!');
+});
+
+test('custom-protocol.mjs: a protocol subclass given to a session', async () => {
+  expect(await run('custom-protocol.mjs')).toContain('device says: temp=21.5 C');
+});
