@@ -1,10 +1,21 @@
-// Entry point `io-http` for Node: the core, the adapters, and NodeTcp / NodeTls registered for http: and https:.
+// Entry point `io-http` for Node: the core, the Node adapters, and transports registered for http: and https:.
 import { NodeTcp } from '../adapters/node-tcp';
 import { NodeTls } from '../adapters/node-tls';
 import { defaultRegistry } from './session/registry';
+import type { TransportFactory } from './session/transport';
 
 export * from './core';
 export { NodeTcp, NodeTls };
 
-defaultRegistry.register('http', new NodeTcp());
-defaultRegistry.register('https', new NodeTls());
+const tcp = new NodeTcp();
+const tls = new NodeTls();
+// ForgeTls is registered by name only (never for https:), and loaded on first use: node-forge is large.
+const forgeTls: TransportFactory = {
+  open: async (url, options) => new (await import('../adapters/forge-tls')).ForgeTls().open(url, options),
+};
+
+defaultRegistry.register('http', tcp);
+defaultRegistry.register('https', tls);
+defaultRegistry.register('node-tcp', tcp);
+defaultRegistry.register('node-tls', tls);
+defaultRegistry.register('forge-tls', forgeTls);
