@@ -34,6 +34,20 @@ export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Pieces joined into one array; a single piece is returned as is, not copied. */
+export function joinBytes(pieces: readonly Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0];
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
 /** A short, escaped, printable excerpt of `bytes` around `offset`, for error messages. */
 export function excerpt(bytes: Uint8Array, offset: number, width = 24): string {
   const start = Math.max(0, offset - width);

@@ -1,9 +1,9 @@
-import { concatBytes, excerpt, fromByteString } from '../message/bytes';
+import { concatBytes, excerpt, fromByteString, joinBytes } from '../message/bytes';
 import { IncompleteMessageError, LimitError, ParseError, UsageError } from '../message/errors';
 import type { HttpRequest } from '../message/request';
 import { HttpResponse } from '../message/response';
 import { StatusCode } from '../message/status';
-import { invalidFieldValueIndex, isToken, listTokens } from '../message/syntax';
+import { invalidFieldValueIndex, isToken, listTokens, trimOws } from '../message/syntax';
 import { ChunkedDecoder, definedOnly, type DataYield } from './chunked-decoder';
 import { HeadParser } from './head-parser';
 import { defaultLimits, strict, type HttpLimits, type Leniency } from './limits';
@@ -149,7 +149,8 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     const { method, url, headers } = this.request;
     if (!isToken(method)) throw new UsageError(`Invalid request method ${JSON.stringify(method)}: it must be a token`, 'ERR_INVALID_REQUEST');
     const target = this.options.requestTarget ?? (url.pathname || '/') + url.search;
-    if (target === '' || /[\x00-\x20\x7f]/.test(target)) {
+    // Visible ASCII only (RFC 9112 §3.2): a char above 0xFF would be cut to one byte when serialised.
+    if (target === '' || /[^\x21-\x7e]/.test(target)) {
       throw new UsageError(`Invalid request target ${JSON.stringify(target)}`, 'ERR_INVALID_REQUEST');
     }
     let head = `${method} ${target} HTTP/${this.version}\r\n`;
@@ -330,7 +331,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     let value: string | undefined;
     for (const field of values) {
       for (const part of field.split(',')) {
-        const v = part.trim();
+        const v = trimOws(part);
         if (!/^\d{1,15}$/.test(v)) throw this.framingError('ERR_INVALID_CONTENT_LENGTH', 'a Content-Length of 1 to 15 digits');
         if (value !== undefined && Number(v) !== Number(value)) {
           throw this.framingError('ERR_INVALID_CONTENT_LENGTH', 'one Content-Length value');
@@ -435,7 +436,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
 
   private complete(response: HttpResponse, keepAlive: boolean): Step<Http1Yield, Http1Result> {
     if (!this.options.stream && this.pieces.length > 0) {
-      response.body = this.pieces.length === 1 ? this.pieces[0] : joinAll(this.pieces);
+      response.body = joinBytes(this.pieces);
     }
     const result: Http1Result = {
       response,
@@ -481,16 +482,4 @@ function checkField(name: string, value: string): void {
 /** A Location is a byte string; servers send UTF-8 in it, which the URL parser then percent-encodes. */
 function decodeLocation(location: string): string {
   return /[^\x00-\x7f]/.test(location) ? new TextDecoder().decode(fromByteString(location)) : location;
-}
-
-function joinAll(pieces: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of pieces) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

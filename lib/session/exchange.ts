@@ -1,4 +1,4 @@
-import { concatBytes } from '../message/bytes';
+import { joinBytes } from '../message/bytes';
 import { UsageError } from '../message/errors';
 import type { HttpResponse } from '../message/response';
 import { encodeChunk, LAST_CHUNK } from '../protocol/chunked-encoder';
@@ -175,8 +175,7 @@ export class Exchange {
         if (!chunked) {
           if (value.length > 0) await this.write(value);
         } else if (value.length > 0 && value.length <= COALESCE_LIMIT) {
-          const [size, data, crlf] = encodeChunk(value);
-          await this.write(concatBytes(concatBytes(size, data), crlf));
+          await this.write(joinBytes(encodeChunk(value)));
         } else {
           for (const piece of encodeChunk(value)) await this.write(piece);
         }

@@ -1,3 +1,4 @@
+import { joinBytes } from '../message/bytes';
 import { UsageError } from '../message/errors';
 import { Headers } from '../message/headers';
 import { HttpRequest } from '../message/request';
@@ -17,7 +18,7 @@ import { defaultRegistry, type TransportRegistry } from './registry';
 import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
 import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
 import { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
-import { joinBytes, StreamingResponse } from './streaming-response';
+import { StreamingResponse } from './streaming-response';
 import { RequestGuard, type Timeouts } from './timeouts';
 import type { Transport, TransportFactory } from './transport';
 

@@ -1,3 +1,4 @@
+import { joinBytes } from '../message/bytes';
 import type { Challenge } from '../auth/challenge';
 import { UsageError } from '../message/errors';
 import type { Headers } from '../message/headers';
@@ -107,18 +108,4 @@ export class StreamingResponse implements AsyncDisposable {
       if (!ended) await this.source.cancel();
     }
   }
-}
-
-/** Pieces joined into one array (the only copy of a body the session makes; one piece is not copied). */
-export function joinBytes(pieces: Uint8Array[]): Uint8Array {
-  if (pieces.length === 1) return pieces[0];
-  let length = 0;
-  for (const piece of pieces) length += piece.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
 }
