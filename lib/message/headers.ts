@@ -85,7 +85,9 @@ export class Headers implements Iterable<[string, string]> {
     const out: Record<string, string> = {};
     for (let i = 0; i < this.names.length; i++) {
       const key = this.names[i].toLowerCase();
-      out[key] = key in out ? `${out[key]}, ${this.values[i]}` : this.values[i];
+      // Own keys only, and defined rather than assigned: a field named `constructor` or `__proto__` is a field.
+      const value = Object.hasOwn(out, key) ? `${out[key]}, ${this.values[i]}` : this.values[i];
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -39,9 +39,19 @@ export function listTokens(values: readonly string[]): string[] {
   const out: string[] = [];
   for (const value of values) {
     for (const part of value.split(',')) {
-      const token = part.trim();
+      // OWS is SP and HTAB only: String.trim() would also strip 0xA0 (NBSP), an obs-text byte.
+      const token = trimOws(part);
       if (token !== '') out.push(token.toLowerCase());
     }
   }
   return out;
+}
+
+/** `text` without leading and trailing OWS (SP and HTAB, RFC 9110 §5.6.3). */
+export function trimOws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
+  while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
+  return text.slice(start, end);
 }

@@ -149,15 +149,12 @@ export class HeadParser {
   /** status-line = HTTP-version SP status-code [ SP [ reason-phrase ] ] (a missing SP before an empty reason is accepted). */
   private parseStatusLine(b: Uint8Array, start: number, end: number, base: number): StatusLine {
     const expectVersion = 'HTTP/1.x';
-    if (end - start < 12) {
-      const short = end - start >= 8 && matchesVersion(b, start) ? 'a status code' : expectVersion;
-      this.fail('ERR_INVALID_STATUS_LINE', short, b, Math.min(end, start + 12), base);
-    }
-    if (!matchesVersion(b, start)) this.fail('ERR_INVALID_STATUS_LINE', expectVersion, b, start, base);
-    if (b[start + 8] !== SP) this.fail('ERR_INVALID_STATUS_LINE', 'a space after the version', b, start + 8, base);
+    // Each check is bounded by `end`, so a short line fails at the first byte that is wrong or missing.
+    if (end - start < 8 || !matchesVersion(b, start)) this.fail('ERR_INVALID_STATUS_LINE', expectVersion, b, start, base);
+    if (end - start < 9 || b[start + 8] !== SP) this.fail('ERR_INVALID_STATUS_LINE', 'a space after the version', b, start + 8, base);
     let status = 0;
     for (let i = start + 9; i < start + 12; i++) {
-      const d = b[i] - 0x30;
+      const d = i < end ? b[i] - 0x30 : -1;
       if (d < 0 || d > 9) this.fail('ERR_INVALID_STATUS_LINE', 'a three-digit status code', b, i, base);
       status = status * 10 + d;
     }
