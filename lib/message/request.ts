@@ -1,5 +1,6 @@
 import { Headers, type HeadersInit } from './headers';
 import { utf8 } from './bytes';
+import { UsageError } from './errors';
 
 /** A request body: bytes, a string (sent as UTF-8), or a stream of bytes (sent chunked on HTTP/1.1). */
 export type RequestBody = Uint8Array | string | AsyncIterable<Uint8Array>;
@@ -19,7 +20,7 @@ export class HttpRequest {
 
   constructor(method: string, url: string | URL, init: HttpRequestInit = {}) {
     this.method = method;
-    this.url = typeof url === 'string' ? new URL(url) : url;
+    this.url = typeof url === 'string' ? parseUrl(url) : url;
     this.headers = new Headers(init.headers);
     this.body = typeof init.body === 'string' ? utf8(init.body) : init.body;
   }
@@ -58,5 +59,14 @@ export class HttpRequest {
       headers: changes.headers ?? this.headers,
       body: changes.body === null ? undefined : (changes.body ?? this.body),
     });
+  }
+}
+
+/** An absolute URL, or UsageError 'ERR_INVALID_URL'. */
+function parseUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new UsageError(`Invalid URL ${JSON.stringify(url)}: a request needs an absolute URL`, 'ERR_INVALID_URL');
   }
 }

@@ -1,7 +1,17 @@
 import { challengesOf, type Challenge } from '../auth/challenge';
+import { HttpError } from './errors';
 import { Headers } from './headers';
 
 const utf8Decoder = new TextDecoder();
+
+/** JSON.parse with a typed error: a body that is not JSON is the peer's doing, not a bug. */
+export function parseJson<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new HttpError('ERR_INVALID_JSON', `The response body is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
 
 /** One redirect the session followed. */
 export interface RedirectHop {
@@ -80,8 +90,8 @@ export class HttpResponse {
     return utf8Decoder.decode(this.body);
   }
 
-  /** The body parsed as JSON. */
+  /** The body parsed as JSON; HttpError 'ERR_INVALID_JSON' if it is not JSON. */
   json<T = unknown>(): T {
-    return JSON.parse(this.text()) as T;
+    return parseJson<T>(this.text());
   }
 }

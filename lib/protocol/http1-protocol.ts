@@ -195,7 +195,9 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     return !(this.request.body instanceof Uint8Array) && !this.request.headers.has('content-length');
   }
 
-  private expectsContinue(): boolean {
+  /** HTTP/1.0 servers ignore Expect (RFC 9110 §10.1.1), so a 1.0 client never waits for a 100. */
+  protected expectsContinue(): boolean {
+    if (this.version === '1.0') return false;
     const expect = this.request.headers.get('expect');
     return expect !== undefined && expect.toLowerCase() === '100-continue' && this.request.body !== undefined;
   }
@@ -312,10 +314,14 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
       if (cl.length > 0 && !this.leniency.allowTransferEncodingWithContentLength) {
         throw this.framingError('ERR_CONFLICTING_FRAMING', 'either Transfer-Encoding or Content-Length, not both');
       }
-      const codings = listTokens(te);
-      for (const coding of codings) {
-        if (!isToken(coding)) throw this.framingError('ERR_INVALID_TRANSFER_ENCODING', 'a list of transfer-coding tokens');
-      }
+      // A coding may carry parameters (`gzip;level=1`), except chunked; only the name matters for framing.
+      const codings = listTokens(te).map((coding) => {
+        const name = trimOws(coding.split(';', 1)[0]);
+        if (!isToken(name) || (name === 'chunked' && name.length !== coding.length)) {
+          throw this.framingError('ERR_INVALID_TRANSFER_ENCODING', 'a list of transfer-coding tokens (chunked has no parameters)');
+        }
+        return name;
+      });
       const chunked = codings.filter((c) => c === 'chunked').length;
       if (chunked > 1 || (chunked === 1 && codings[codings.length - 1] !== 'chunked')) {
         throw this.framingError('ERR_INVALID_TRANSFER_ENCODING', 'chunked applied once, as the last transfer coding');

@@ -13,13 +13,18 @@ export function isReplayable(request: HttpRequest): boolean {
 }
 
 /**
- * A failure that says the connection was gone: the peer closed it (the stream ended before any head) or the
- * transport failed. Servers close idle kept-alive connections whenever they like, so a request sent on one
- * can meet this without any fault of its own.
+ * A failure that says the connection was gone: the peer closed it (the stream ended before any head), reset
+ * it, or the transport failed. Servers close idle kept-alive connections whenever they like, so a request sent
+ * on one can meet this without any fault of its own. Other transport errors (a replayed exchange that differs
+ * from its recording, say) are not: sending again cannot help, and would hide them.
  */
 export function isConnectionLoss(error: unknown): boolean {
-  return error instanceof TransportError || (error instanceof IncompleteMessageError && error.part === 'head');
+  if (error instanceof TransportError) return CONNECTION_LOSS.has(error.code);
+  return error instanceof IncompleteMessageError && error.part === 'head';
 }
+
+/** TransportError codes of a connection that went away (see docs/transports.md). */
+const CONNECTION_LOSS = new Set(['ERR_CONNECTION_RESET', 'ERR_TRANSPORT_CLOSED', 'ERR_TRANSPORT']);
 
 /** The error for a request that cannot be retried after a connection loss. */
 export function maybeProcessed(request: HttpRequest, cause: unknown): TransportError {

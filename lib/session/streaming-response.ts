@@ -2,7 +2,7 @@ import { joinBytes } from '../message/bytes';
 import type { Challenge } from '../auth/challenge';
 import { UsageError } from '../message/errors';
 import type { Headers } from '../message/headers';
-import type { HttpResponse, RedirectHop, ResponseTimings } from '../message/response';
+import { parseJson, type HttpResponse, type RedirectHop, type ResponseTimings } from '../message/response';
 
 /** Where a streaming response's body comes from: the session's exchange. */
 export interface BodySource {
@@ -77,9 +77,9 @@ export class StreamingResponse implements AsyncDisposable {
     return utf8Decoder.decode(await this.bytes());
   }
 
-  /** The whole body parsed as JSON. */
+  /** The whole body parsed as JSON; HttpError 'ERR_INVALID_JSON' if it is not JSON. */
   async json<T = unknown>(): Promise<T> {
-    return JSON.parse(await this.text()) as T;
+    return parseJson<T>(await this.text());
   }
 
   /** Stops reading the body: closes the connection unless the body had ended, and lets the next request go. */

@@ -90,3 +90,11 @@ describe('HttpRequest', () => {
     expect(() => new HttpRequest('GET', '/relative')).toThrow();
   });
 });
+
+describe('HttpRequest URL', () => {
+  it('refuses a relative or malformed URL with a typed error', () => {
+    for (const url of ['/relative', 'http://', '']) {
+      expect(() => new HttpRequest('GET', url)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_URL' }));
+    }
+  });
+});

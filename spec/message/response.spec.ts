@@ -1,3 +1,4 @@
+import { HttpError } from '../../lib/message/errors';
 import { Headers } from '../../lib/message/headers';
 import { HttpResponse } from '../../lib/message/response';
 
@@ -50,7 +51,16 @@ describe('HttpResponse', () => {
   it('json() parses the body', () => {
     expect(response(200, utf8('{"a":[1,"\u00e9"],"b":null}')).json()).toEqual({ a: [1, '\u00e9'], b: null });
     expect(response(200, utf8('42')).json<number>()).toBe(42);
-    expect(() => response(200, utf8('{nope')).json()).toThrow(SyntaxError);
-    expect(() => response(200).json()).toThrow(SyntaxError);
+    for (const body of [utf8('{nope'), undefined]) {
+      let error: unknown;
+      try {
+        response(200, body).json();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(HttpError);
+      expect(error).toMatchObject({ code: 'ERR_INVALID_JSON' });
+      expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+    }
   });
 });

@@ -165,3 +165,15 @@ describe('HTTP/1.0 errors', () => {
     expect([n.yields, n.data, n.result?.keepAlive]).toEqual([[{ type: 'head', status: 200 }], 'streamed', false]);
   });
 });
+
+describe('Expect: 100-continue on HTTP/1.0', () => {
+  it('is not waited for: a 1.0 server ignores Expect, so the body goes with the head', () => {
+    const request = HttpRequest.post('http://a.test/', 'hello', { headers: { Expect: '100-continue' } });
+    const protocol = new Http10Protocol(request);
+    const first = protocol.resume();
+    expect(first.done).toBe(false);
+    expect(first.value).toMatchObject({ type: 'write' });
+    expect(String.fromCharCode(...(first.value as { bytes: Uint8Array }).bytes)).toMatch(/\r\n\r\nhello$/);
+    expect(protocol.resume().value).toEqual({ type: 'read' });
+  });
+});

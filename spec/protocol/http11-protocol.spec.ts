@@ -309,6 +309,8 @@ describe('Transfer-Encoding', () => {
     [['gzip,chunked']],
     [[', gzip ,, chunked ,']],
     [['gzip', 'br, chunked']],
+    [['gzip;level=1, chunked']],
+    [['gzip ; level=1', 'chunked']],
   ])('%j is chunked', (fields) => {
     expect(ok(h11(), te(...fields) + BODY)).toMatchObject({ body: 'abc', keepAlive: true, rest: '' });
   });
