@@ -20,7 +20,7 @@ export class HttpRequest {
 
   constructor(method: string, url: string | URL, init: HttpRequestInit = {}) {
     this.method = method;
-    this.url = typeof url === 'string' ? parseUrl(url) : url;
+    this.url = absoluteUrl(url);
     this.headers = new Headers(init.headers);
     this.body = typeof init.body === 'string' ? utf8(init.body) : init.body;
   }
@@ -63,7 +63,8 @@ export class HttpRequest {
 }
 
 /** An absolute URL, or UsageError 'ERR_INVALID_URL'. */
-function parseUrl(url: string): URL {
+export function absoluteUrl(url: string | URL): URL {
+  if (url instanceof URL) return url;
   try {
     return new URL(url);
   } catch {

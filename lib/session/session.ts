@@ -1,7 +1,7 @@
 import { joinBytes } from '../message/bytes';
 import { UsageError } from '../message/errors';
 import { Headers } from '../message/headers';
-import { HttpRequest } from '../message/request';
+import { absoluteUrl, HttpRequest } from '../message/request';
 import type { HttpResponse, RedirectHop } from '../message/response';
 import { StatusCode } from '../message/status';
 import type { Http10Options } from '../protocol/http10-protocol';
@@ -69,7 +69,7 @@ export class Session implements AsyncDisposable {
     if (version !== '1.1' && version !== '1.0') {
       throw new UsageError(`Unsupported HTTP version ${JSON.stringify(version)}: use '1.1' or '1.0'`, 'ERR_INVALID_OPTION');
     }
-    this.url = new URL(url);
+    this.url = new URL(absoluteUrl(url)); // a copy: credentials are taken out of it
     const auth = options.auth ?? takeUrlCredentials(this.url);
     if (auth) authorization(auth); // invalid credentials fail here, not at the first request
     this.options = options;

@@ -140,3 +140,9 @@ describe('a scheme with no transport', () => {
     expect(factory.opened).toBe(0);
   });
 });
+
+describe('a malformed session URL', () => {
+  it('is a typed UsageError, not the URL parser’s TypeError', () => {
+    expect(() => new Session('not a url')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_URL' }));
+  });
+});
