@@ -1,4 +1,5 @@
 import { challengesOf, type Challenge } from '../auth/challenge';
+import { EMPTY } from './bytes';
 import { HttpError } from './errors';
 import { Headers } from './headers';
 
@@ -67,7 +68,7 @@ export class HttpResponse {
     this.status = init.status;
     this.reason = init.reason;
     this.headers = init.headers;
-    this.body = init.body ?? new Uint8Array(0);
+    this.body = init.body ?? EMPTY;
     this.trailers = init.trailers ?? new Headers();
     this.interim = init.interim ?? [];
   }

@@ -55,3 +55,34 @@ export function trimOws(text: string): string {
   while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
   return text.slice(start, end);
 }
+
+/**
+ * Whether a list field (RFC 9110 §5.6.1) holds `token` (lower case), ignoring case and OWS: `listTokens`
+ * without building the list, for the checks made on every response.
+ */
+export function hasListToken(values: readonly string[], token: string): boolean {
+  for (const value of values) {
+    let start = 0;
+    while (start <= value.length) {
+      let end = value.indexOf(',', start);
+      if (end < 0) end = value.length;
+      let from = start;
+      let to = end;
+      while (from < to && (value.charCodeAt(from) === 0x20 || value.charCodeAt(from) === 0x09)) from++;
+      while (to > from && (value.charCodeAt(to - 1) === 0x20 || value.charCodeAt(to - 1) === 0x09)) to--;
+      if (to - from === token.length && equalsLowerCase(value, from, token)) return true;
+      start = end + 1;
+    }
+  }
+  return false;
+}
+
+/** `text` at `from` equals the lower-case `token`, ASCII case ignored. */
+function equalsLowerCase(text: string, from: number, token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    let c = text.charCodeAt(from + i);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== token.charCodeAt(i)) return false;
+  }
+  return true;
+}

@@ -1,8 +1,8 @@
-import { excerpt } from '../message/bytes';
+import { EMPTY, excerpt } from '../message/bytes';
 import { IncompleteMessageError, LimitError, ParseError } from '../message/errors';
 import { Headers } from '../message/headers';
 import { HeadParser } from './head-parser';
-import { defaultLimits, strict, type HttpLimits, type Leniency } from './limits';
+import { resolveLeniency, resolveLimits, type HttpLimits, type Leniency } from './limits';
 import { EOF, Protocol, type Input, type ReadYield, type Step } from './protocol';
 
 /** A piece of body: a sub-view of the input where possible, never a copy. */
@@ -38,7 +38,7 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
   private readonly limits: HttpLimits;
   private readonly leniency: Leniency;
   private state: State = 'size';
-  private buffer: Uint8Array = new Uint8Array(0);
+  private buffer: Uint8Array = EMPTY;
   private position = 0;
   /** Stream offset of buffer[0]. */
   private base: number;
@@ -51,8 +51,8 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
 
   constructor(options: ChunkedDecoderOptions = {}) {
     super();
-    this.limits = { ...defaultLimits, ...definedOnly(options) };
-    this.leniency = { ...strict, ...definedOnly(options) };
+    this.limits = resolveLimits(options);
+    this.leniency = resolveLeniency(options);
     this.base = options.offset ?? 0;
   }
 
@@ -198,12 +198,5 @@ function joinRest(buffer: Uint8Array, position: number, input: Uint8Array): Uint
   const out = new Uint8Array(buffer.length - position + input.length);
   out.set(buffer.subarray(position));
   out.set(input, buffer.length - position);
-  return out;
-}
-
-/** Options without the keys set to undefined, so they do not hide the defaults when spread. */
-export function definedOnly<T extends object>(options: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(options) as Array<keyof T>) if (options[key] !== undefined) out[key] = options[key];
   return out;
 }

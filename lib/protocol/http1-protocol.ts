@@ -1,12 +1,12 @@
-import { concatBytes, excerpt, fromByteString, joinBytes } from '../message/bytes';
+import { concatBytes, EMPTY, excerpt, fromByteString, joinBytes } from '../message/bytes';
 import { IncompleteMessageError, LimitError, ParseError, UsageError } from '../message/errors';
 import type { HttpRequest } from '../message/request';
 import { HttpResponse } from '../message/response';
 import { StatusCode } from '../message/status';
-import { invalidFieldValueIndex, isToken, listTokens, trimOws } from '../message/syntax';
-import { ChunkedDecoder, definedOnly, type DataYield } from './chunked-decoder';
+import { hasListToken, invalidFieldValueIndex, isToken, listTokens, trimOws } from '../message/syntax';
+import { ChunkedDecoder, type DataYield } from './chunked-decoder';
 import { HeadParser } from './head-parser';
-import { defaultLimits, strict, type HttpLimits, type Leniency } from './limits';
+import { resolveLeniency, resolveLimits, type HttpLimits, type Leniency } from './limits';
 import { EOF, Protocol, type Input, type ReadYield, type Step, type WriteYield } from './protocol';
 
 /** The response head is in (streaming mode): its body follows as `data` yields. */
@@ -62,6 +62,9 @@ export type Framing =
 
 type State = 'start' | 'body-write' | 'send-body' | 'head' | 'length' | 'chunked' | 'close';
 
+/** 1 to 15 digits: a length below 2^53 that needs no further checks. */
+const CONTENT_LENGTH = /^\d{1,15}$/;
+
 /** Bodies up to this size are sent in the same write as the head; larger ones in their own, uncopied. */
 const COALESCE_LIMIT = 16 * 1024;
 
@@ -76,7 +79,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
   protected readonly limits: HttpLimits;
   protected readonly leniency: Leniency;
   private state: State = 'start';
-  private buffer: Uint8Array = new Uint8Array(0);
+  private buffer: Uint8Array = EMPTY;
   private position = 0;
   /** Stream offset of buffer[0]. */
   private base = 0;
@@ -104,8 +107,8 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     protected readonly options: Http1Options = {},
   ) {
     super();
-    this.limits = { ...defaultLimits, ...definedOnly(options) };
-    this.leniency = { ...strict, ...definedOnly(options) };
+    this.limits = resolveLimits(options);
+    this.leniency = resolveLeniency(options);
   }
 
   protected advance(input: Input): Step<Http1Yield, Http1Result> {
@@ -257,7 +260,8 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     this.position = end;
     const { statusLine, headers } = this.head;
     this.head = undefined;
-    const response = new HttpResponse({ ...statusLine!, headers, interim: this.interim });
+    const { version, status, reason } = statusLine!;
+    const response = new HttpResponse({ version, status, reason, headers, interim: this.interim });
 
     if (response.status === 101 || (this.request.method === 'CONNECT' && StatusCode.isSuccess(response.status))) {
       // The connection now speaks another protocol: what follows is not ours to parse.
@@ -267,7 +271,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
       if (this.interim.length >= this.limits.maxInterimResponses) {
         throw new LimitError('ERR_TOO_MANY_INTERIM_RESPONSES', 'Number of 1xx responses', this.limits.maxInterimResponses, this.offset, 400);
       }
-      this.interim.push(new HttpResponse({ ...statusLine!, headers }));
+      this.interim.push(new HttpResponse({ version, status, reason, headers }));
       if (response.status === 100 && this.awaitingContinue) {
         this.awaitingContinue = false;
         this.state = this.bodyState();
@@ -290,10 +294,10 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     }
     this.state = this.framing.kind === 'none' ? 'length' : this.framing.kind;
     if (this.framing.kind === 'chunked') {
-      this.decoder = new ChunkedDecoder({ ...this.limits, ...this.leniency, offset: this.offset });
+      this.decoder = new ChunkedDecoder(Object.assign({ offset: this.offset }, this.limits, this.leniency));
       this.pendingForDecoder = this.buffer.subarray(this.position);
       this.base += this.buffer.length;
-      this.buffer = new Uint8Array(0);
+      this.buffer = EMPTY;
       this.position = 0;
     }
     if (this.options.stream) return { done: false, value: { type: 'head', response } };
@@ -334,11 +338,12 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
 
   /** Digits only; a list of identical values is one value (RFC 9110 §8.6); anything else is an error. */
   private contentLength(values: string[]): number {
+    if (values.length === 1 && CONTENT_LENGTH.test(values[0])) return Number(values[0]); // the usual case
     let value: string | undefined;
     for (const field of values) {
       for (const part of field.split(',')) {
         const v = trimOws(part);
-        if (!/^\d{1,15}$/.test(v)) throw this.framingError('ERR_INVALID_CONTENT_LENGTH', 'a Content-Length of 1 to 15 digits');
+        if (!CONTENT_LENGTH.test(v)) throw this.framingError('ERR_INVALID_CONTENT_LENGTH', 'a Content-Length of 1 to 15 digits');
         if (value !== undefined && Number(v) !== Number(value)) {
           throw this.framingError('ERR_INVALID_CONTENT_LENGTH', 'one Content-Length value');
         }
@@ -362,12 +367,12 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     if (this.leniency.allowTransferEncodingWithContentLength && framing.kind === 'chunked' && response.headers.has('content-length')) {
       return false;
     }
-    const requested = listTokens(this.request.headers.getAll('connection'));
-    if (requested.includes('close')) return false;
-    const answered = listTokens(response.headers.getAll('connection'));
-    if (answered.includes('close')) return false;
-    if (this.version === '1.0' && !requested.includes('keep-alive')) return false;
-    return response.version === '1.0' ? answered.includes('keep-alive') : true;
+    const requested = this.request.headers.getAll('connection');
+    if (hasListToken(requested, 'close')) return false;
+    const answered = response.headers.getAll('connection');
+    if (hasListToken(answered, 'close')) return false;
+    if (this.version === '1.0' && !hasListToken(requested, 'keep-alive')) return false;
+    return response.version === '1.0' ? hasListToken(answered, 'keep-alive') : true;
   }
 
   private readLength(): Step<Http1Yield, Http1Result> {

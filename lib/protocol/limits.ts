@@ -38,3 +38,23 @@ export const strict: Leniency = {
   allowObsFold: false,
   allowTransferEncodingWithContentLength: false,
 };
+
+/** The limits in `options`, defaults for the rest: a fixed-shape object (no spreads on the hot path). */
+export function resolveLimits(options: Partial<HttpLimits>): HttpLimits {
+  return {
+    maxHeadSize: options.maxHeadSize ?? defaultLimits.maxHeadSize,
+    maxHeaders: options.maxHeaders ?? defaultLimits.maxHeaders,
+    maxChunkLineSize: options.maxChunkLineSize ?? defaultLimits.maxChunkLineSize,
+    maxBodySize: options.maxBodySize ?? defaultLimits.maxBodySize,
+    maxInterimResponses: options.maxInterimResponses ?? defaultLimits.maxInterimResponses,
+  };
+}
+
+/** The leniencies named in `options`; everything else strict. */
+export function resolveLeniency(options: Partial<Leniency>): Leniency {
+  return {
+    allowBareLf: options.allowBareLf ?? false,
+    allowObsFold: options.allowObsFold ?? false,
+    allowTransferEncodingWithContentLength: options.allowTransferEncodingWithContentLength ?? false,
+  };
+}

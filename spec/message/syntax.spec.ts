@@ -1,5 +1,5 @@
 import { byteString, concatBytes, excerpt, fromByteString, utf8 } from '../../lib/message/bytes';
-import { invalidFieldValueIndex, isToken, listTokens, trimOws } from '../../lib/message/syntax';
+import { hasListToken, invalidFieldValueIndex, isToken, listTokens, trimOws } from '../../lib/message/syntax';
 
 describe('syntax', () => {
   it('isToken: tchar only, not empty', () => {
@@ -53,5 +53,24 @@ describe('bytes', () => {
     expect(excerpt(fromByteString('abc'), 3)).toBe('abc⟨end⟩');
     const long = fromByteString('x'.repeat(100));
     expect(excerpt(long, 50, 4)).toBe('…xxxx⟨x⟩xxx…');
+  });
+});
+
+describe('hasListToken', () => {
+  it.each([
+    [['close'], 'close', true],
+    [['Close'], 'close', true],
+    [['foo, CLOSE'], 'close', true],
+    [['foo', ' close '], 'close', true],
+    [['\tkeep-alive\t, x'], 'keep-alive', true],
+    [[',,close,,'], 'close', true],
+    [['closed'], 'close', false],
+    [['cl ose'], 'close', false],
+    [['close\xa0'], 'close', false],
+    [[], 'close', false],
+    [[''], 'close', false],
+  ])('%j has %s: %s', (values, token, expected) => {
+    expect(hasListToken(values, token)).toBe(expected);
+    expect(listTokens(values).includes(token)).toBe(expected);
   });
 });

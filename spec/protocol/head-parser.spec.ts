@@ -292,3 +292,24 @@ describe('HeadParser: errors', () => {
     expect(error!.excerpt).toBe('HTTP/1.1 200 ⟨\\x00⟩\\x1b\\\\\\t\\xff\\r\\n\\r\\n');
   });
 });
+
+describe('HeadParser: octets above 0x7F among ASCII fields', () => {
+  // The parser decodes a batch of lines at once and slices ASCII fields out of it; a multi-byte UTF-8
+  // sequence (or an invalid one) earlier in the batch must not shift the fields after it.
+  it.each([
+    ['UTF-8 é (2 octets)', '\xc3\xa9'],
+    ['UTF-8 😀 (4 octets)', '\xf0\x9f\x98\x80'],
+    ['a lone continuation octet', '\x80'],
+    ['a truncated sequence', '\xe2\x82'],
+    ['latin-1 octets', '\xe9\xff'],
+  ])('%s', (_name, octets) => {
+    const h = head(`HTTP/1.1 200 R${octets}\r\nX-A: ${octets}\r\nX-B: hello\r\nX-${'C'}: v${octets}w\r\nX-D: world\r\n\r\n`);
+    expect(h.statusLine.reason).toBe(`R${octets}`);
+    expect(h.headers).toEqual([
+      ['X-A', octets],
+      ['X-B', 'hello'],
+      ['X-C', `v${octets}w`],
+      ['X-D', 'world'],
+    ]);
+  });
+});
