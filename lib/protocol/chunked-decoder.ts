@@ -3,7 +3,7 @@ import { IncompleteMessageError, LimitError, ParseError } from '../message/error
 import { Headers } from '../message/headers';
 import { HeadParser } from './head-parser';
 import { resolveLeniency, resolveLimits, type HttpLimits, type Leniency } from './limits';
-import { EOF, Protocol, type Input, type ReadYield, type Step } from './protocol';
+import { EOF, type Input, Protocol, READ, type ReadYield, type Step } from './protocol';
 
 /** A piece of body: a sub-view of the input where possible, never a copy. */
 export interface DataYield {
@@ -68,7 +68,7 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
       const part = this.state === 'trailers' ? 'trailers' : 'chunked body';
       throw new IncompleteMessageError(part, this.base + this.position);
     }
-    return { done: false, value: { type: 'read' } };
+    return READ;
   }
 
   /** Runs until a piece of data, the end, or the end of the buffer (undefined: needs more input). */

@@ -67,8 +67,10 @@ export class HeadParser {
       // The view ends at the line, so an error excerpt never shows stale bytes of the reused carry buffer.
       const length = this.carryLength;
       this.carryLength = 0;
+      const line = this.carry.subarray(0, length);
+      this.decode(line, 0, length - 1);
+      const done = this.line(line, 0, length - 1);
       this.text = undefined;
-      const done = this.line(this.carry.subarray(0, length), 0, length - 1);
       this.size += length;
       i = lf + 1;
       if (done) return i;
@@ -146,7 +148,8 @@ export class HeadParser {
     if (from === to) return;
     const need = this.carryLength + (to - from);
     if (need > this.carry.length) {
-      const grown = new Uint8Array(Math.max(need, this.carry.length * 2, 256));
+      // Sized to need: small typed arrays are allocated on the JS heap, much faster than a backing store.
+      const grown = new Uint8Array(Math.max(need, this.carry.length * 2));
       grown.set(this.carry.subarray(0, this.carryLength));
       this.carry = grown;
     }

@@ -7,7 +7,7 @@ import { hasListToken, invalidFieldValueIndex, isToken, listTokens, trimOws } fr
 import { ChunkedDecoder, type DataYield } from './chunked-decoder';
 import { HeadParser } from './head-parser';
 import { resolveLeniency, resolveLimits, type HttpLimits, type Leniency } from './limits';
-import { EOF, Protocol, type Input, type ReadYield, type Step, type WriteYield } from './protocol';
+import { EOF, type Input, Protocol, READ, type ReadYield, type Step, type WriteYield } from './protocol';
 
 /** The response head is in (streaming mode): its body follows as `data` yields. */
 export interface HeadYield {
@@ -442,7 +442,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
   }
 
   private waitForBytes(): Step<Http1Yield, Http1Result> {
-    return { done: false, value: { type: 'read' } };
+    return READ;
   }
 
   private complete(response: HttpResponse, keepAlive: boolean): Step<Http1Yield, Http1Result> {

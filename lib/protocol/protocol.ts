@@ -24,6 +24,12 @@ export interface ReadYield {
 /** One step of a protocol: shaped like an iterator result. */
 export type Step<Y, R> = { done: false; value: Y } | { done: true; value: R };
 
+/** The step that asks for more bytes: one frozen object, as it is taken at every read. */
+export const READ: { readonly done: false; readonly value: ReadYield } = Object.freeze({
+  done: false,
+  value: Object.freeze({ type: 'read' }),
+});
+
 /**
  * An I/O-free state machine. The caller does the I/O each yield asks for and resumes it with what it got.
  * After completion or an error, the protocol is spent: resuming it again is a usage error.

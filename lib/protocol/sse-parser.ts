@@ -1,5 +1,5 @@
 import { LimitError, UsageError } from '../message/errors';
-import { EOF, Protocol, type Input, type ReadYield, type Step } from './protocol';
+import { EOF, type Input, Protocol, READ, type ReadYield, type Step } from './protocol';
 
 /** One dispatched server-sent event. */
 export interface SseEvent {
@@ -111,7 +111,7 @@ export class SseParser extends Protocol<SseYield, SseResult> {
       if (end === chunk.length) {
         this.append(chunk.subarray(pos));
         this.pos = end;
-        return { done: false, value: { type: 'read' } };
+        return READ;
       }
       let line = chunk.subarray(pos, end);
       if (this.lineLength > 0) {
