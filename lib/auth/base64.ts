@@ -1,4 +1,4 @@
-/** Base64 (RFC 4648 §4, standard alphabet, with `=` padding) of arbitrary bytes, without Buffer or btoa. */
+/** Base64 (RFC 4648 §4, standard alphabet, with `=` padding) of arbitrary bytes, without btoa or a runtime's own encoder. */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

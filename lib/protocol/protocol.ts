@@ -44,7 +44,7 @@ export abstract class Protocol<Y, R> {
     if (input !== undefined && input !== EOF && !(input instanceof Uint8Array)) {
       throw new UsageError('resume() takes undefined, a Uint8Array or EOF', 'ERR_INVALID_INPUT');
     }
-    // A Uint8Array subclass (Node's Buffer) has slower subarray(); the same bytes as a plain view, no copy.
+    // A Uint8Array subclass (Node's) has a slower subarray(): the same bytes as a plain view, no copy.
     if (input instanceof Uint8Array && input.constructor !== Uint8Array) {
       input = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     }
