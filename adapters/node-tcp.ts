@@ -4,7 +4,7 @@
  */
 import * as net from 'node:net';
 import { AbortError, TimeoutError, TransportError } from '../lib/message/errors';
-import { systemClock } from '../lib/session/clock';
+import { systemClock, type Clock } from '../lib/session/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../lib/session/transport';
 
 /** Options of a `SocketTransport`. */
@@ -246,10 +246,8 @@ export class NodeTcp implements TransportFactory {
   }
 
   /**
-   * Connects to `url.hostname` (IPv6 brackets stripped) and `url.port` (default 80 for http:, 443 for https:).
-   * The connect timeout and abort listener are armed synchronously, before this returns, and the socket can
-   * only connect in a later turn of the event loop: so advancing a ManualClock right after calling `open()`
-   * deterministically times the connect out.
+   * Connects to `url.hostname` (IPv6 brackets stripped) and `url.port` (default 80 for http:, 443 for https:),
+   * with the connect timeout and abort of `whenOpen`.
    */
   open(url: URL, options: TransportOptions = {}): Promise<Transport> {
     const host = stripBrackets(url.hostname);
@@ -258,55 +256,96 @@ export class NodeTcp implements TransportFactory {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     const clock = options.clock ?? systemClock;
-    const timeout = options.timeouts?.connect;
 
-    return new Promise<Transport>((resolve, reject) => {
-      let socket: net.Socket;
-      try {
-        socket = net.connect({ host, port });
-      } catch (error) {
-        // Bad arguments (a port of 0, ...) throw at once.
-        reject(toTransportError(error, 'Could not connect to', peer));
-        return;
-      }
-      socket.setNoDelay(true);
-      let timer: unknown;
-      let settled = false;
-
-      const finish = (): void => {
-        settled = true;
-        if (timer !== undefined) clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        socket.off('connect', onConnect);
-        socket.off('error', onError);
-      };
-      const fail = (error: Error): void => {
-        if (settled) return;
-        finish();
-        // Keep a listener so that a late error on the destroyed socket cannot become an uncaught exception.
-        socket.on('error', () => {});
-        socket.destroy();
-        reject(error);
-      };
-      const onConnect = (): void => {
-        if (settled) return;
-        finish();
-        resolve(new SocketTransport(socket, false, { readHighWaterMark: this.options.readHighWaterMark, peer }));
-      };
-      const onError = (error: Error): void => fail(toTransportError(error, 'Could not connect to', peer));
-      const onAbort = (): void => fail(new AbortError(signal?.reason));
-
-      socket.once('connect', onConnect);
-      socket.once('error', onError);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeout !== undefined && Number.isFinite(timeout) && timeout >= 0) {
-        timer = clock.setTimeout(() => fail(new TimeoutError('connect', timeout)), timeout);
-      }
-    });
+    let socket: net.Socket;
+    try {
+      socket = net.connect({ host, port });
+    } catch (error) {
+      // Bad arguments (a port of 0, ...) throw at once.
+      return Promise.reject(toTransportError(error, 'Could not connect to', peer));
+    }
+    return whenOpen(socket, { peer, clock, signal, connectMs: options.timeouts?.connect }).then(
+      () => new SocketTransport(socket, false, { readHighWaterMark: this.options.readHighWaterMark, peer }),
+    );
   }
 }
 
+/** How to wait for a socket to open. */
+export interface SocketOpening {
+  peer: string;
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Bounds the TCP connect (TimeoutError 'connect'). */
+  connectMs?: number;
+  /** For a TLS socket: the handshake after the connect, its bound (TimeoutError 'tls'), how its errors read. */
+  tls?: { ms?: number; toError: (error: Error) => Error };
+}
+
+/**
+ * Resolves once the socket is connected (for TLS, once the handshake is done). A failure, a timeout or an
+ * abort destroys the socket and rejects with the typed error. Timers and the abort listener are armed before
+ * this returns, and a socket never connects in the same turn: so advancing a ManualClock right after it
+ * deterministically times the connect out.
+ */
+export function whenOpen(socket: net.Socket, opening: SocketOpening): Promise<void> {
+  const { peer, clock, signal, connectMs, tls } = opening;
+  socket.setNoDelay(true);
+  return new Promise<void>((resolve, reject) => {
+    let timer: unknown;
+    let connected = false;
+    let settled = false;
+
+    const arm = (ms: number | undefined, phase: 'connect' | 'tls'): void => {
+      if (timer !== undefined) clock.clearTimeout(timer);
+      timer = undefined;
+      if (ms !== undefined && Number.isFinite(ms) && ms >= 0) timer = clock.setTimeout(() => fail(new TimeoutError(phase, ms)), ms);
+    };
+    const finish = (): void => {
+      settled = true;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.off('connect', onConnect);
+      socket.off('secureConnect', onReady);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+    };
+    const fail = (error: Error): void => {
+      if (settled) return;
+      finish();
+      // Keep a listener so that a late error on the destroyed socket cannot become an uncaught exception.
+      socket.on('error', () => {});
+      socket.destroy();
+      reject(error);
+    };
+    const onReady = (): void => {
+      if (settled) return;
+      finish();
+      resolve();
+    };
+    const onConnect = (): void => {
+      if (settled) return;
+      connected = true;
+      if (!tls) return onReady();
+      arm(tls.ms, 'tls');
+    };
+    const onError = (error: Error): void => {
+      fail(connected && tls ? tls.toError(error) : toTransportError(error, 'Could not connect to', peer));
+    };
+    const onClose = (): void => {
+      onError(Object.assign(new Error('the socket closed before it was ready'), { code: 'ECONNRESET' }));
+    };
+    const onAbort = (): void => fail(new AbortError(signal?.reason));
+
+    socket.once('connect', onConnect);
+    if (tls) socket.once('secureConnect', onReady);
+    socket.once('error', onError);
+    socket.once('close', onClose);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    arm(connectMs, 'connect');
+  });
+}
+
 /** '[::1]' → '::1'. */
-function stripBrackets(hostname: string): string {
+export function stripBrackets(hostname: string): string {
   return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
 }

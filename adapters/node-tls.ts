@@ -5,10 +5,10 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { AbortError, TimeoutError, TlsError, type TlsFailure } from '../lib/message/errors';
+import { AbortError, TlsError, type TlsFailure } from '../lib/message/errors';
 import { systemClock } from '../lib/session/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../lib/session/transport';
-import { formatPeer, SocketTransport, toTransportError } from './node-tcp';
+import { formatPeer, SocketTransport, stripBrackets, whenOpen } from './node-tcp';
 
 /** Options of `NodeTls`. */
 export interface NodeTlsOptions {
@@ -67,11 +67,6 @@ export function toTlsError(error: unknown, peer: string, name: string): TlsError
   return new TlsError(reason, `${message}: ${detail}${code && !detail.includes(code) ? ` (${code})` : ''}`, { cause: error });
 }
 
-/** '[::1]' → '::1'. */
-function stripBrackets(hostname: string): string {
-  return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
-}
-
 /**
  * TLS over TCP with node:tls.
  *
@@ -102,75 +97,24 @@ export class NodeTls implements TransportFactory {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     const clock = options.clock ?? systemClock;
-    const connectMs = options.timeouts?.connect;
-    const tlsMs = options.timeouts?.tls;
-    const validMs = (ms: number | undefined): ms is number => ms !== undefined && Number.isFinite(ms) && ms >= 0;
-
-    return new Promise<Transport>((resolve, reject) => {
-      const socket = tls.connect({
-        host,
-        port,
-        servername: net.isIP(name) ? undefined : name,
-        ca: tlsOptions.ca as tls.ConnectionOptions['ca'],
-        cert: tlsOptions.cert as tls.ConnectionOptions['cert'],
-        key: tlsOptions.key as tls.ConnectionOptions['key'],
-        rejectUnauthorized: tlsOptions.rejectUnauthorized !== false,
-        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert),
-        ALPNProtocols: ['http/1.1'],
-        minVersion: tlsOptions.minVersion ?? 'TLSv1.2',
-      });
-      socket.setNoDelay(true);
-      let timer: unknown;
-      let connected = false;
-      let settled = false;
-
-      const clearTimer = (): void => {
-        if (timer !== undefined) clock.clearTimeout(timer);
-        timer = undefined;
-      };
-      const finish = (): void => {
-        settled = true;
-        clearTimer();
-        signal?.removeEventListener('abort', onAbort);
-        socket.off('connect', onConnect);
-        socket.off('secureConnect', onSecureConnect);
-        socket.off('error', onError);
-        socket.off('close', onClose);
-      };
-      const fail = (error: Error): void => {
-        if (settled) return;
-        finish();
-        // Keep a listener so that a late error on the destroyed socket cannot become an uncaught exception.
-        socket.on('error', () => {});
-        socket.destroy();
-        reject(error);
-      };
-      const onConnect = (): void => {
-        if (settled) return;
-        connected = true;
-        clearTimer();
-        if (validMs(tlsMs)) timer = clock.setTimeout(() => fail(new TimeoutError('tls', tlsMs)), tlsMs);
-      };
-      const onSecureConnect = (): void => {
-        if (settled) return;
-        finish();
-        resolve(new SocketTransport(socket, true, { readHighWaterMark: this.options.readHighWaterMark, peer }));
-      };
-      const onError = (error: Error): void => {
-        fail(connected ? toTlsError(error, peer, name) : toTransportError(error, 'Could not connect to', peer));
-      };
-      const onClose = (): void => {
-        const error = Object.assign(new Error('the socket closed before the TLS handshake finished'), { code: 'ECONNRESET' });
-        onError(error);
-      };
-      const onAbort = (): void => fail(new AbortError(signal?.reason));
-
-      socket.once('connect', onConnect);
-      socket.once('secureConnect', onSecureConnect);
-      socket.once('error', onError);
-      socket.once('close', onClose);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (validMs(connectMs)) timer = clock.setTimeout(() => fail(new TimeoutError('connect', connectMs)), connectMs);
+    const socket = tls.connect({
+      host,
+      port,
+      servername: net.isIP(name) ? undefined : name,
+      ca: tlsOptions.ca as tls.ConnectionOptions['ca'],
+      cert: tlsOptions.cert as tls.ConnectionOptions['cert'],
+      key: tlsOptions.key as tls.ConnectionOptions['key'],
+      rejectUnauthorized: tlsOptions.rejectUnauthorized !== false,
+      checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert),
+      ALPNProtocols: ['http/1.1'],
+      minVersion: tlsOptions.minVersion ?? 'TLSv1.2',
     });
+    return whenOpen(socket, {
+      peer,
+      clock,
+      signal,
+      connectMs: options.timeouts?.connect,
+      tls: { ms: options.timeouts?.tls, toError: (error) => toTlsError(error, peer, name) },
+    }).then(() => new SocketTransport(socket, true, { readHighWaterMark: this.options.readHighWaterMark, peer }));
   }
 }
