@@ -122,7 +122,7 @@ export class Exchange {
       (bytes) => {
         this.reading = undefined;
         if (bytes === null) return EOF;
-        // A plain view of a runtime's subclass (Node's Buffer), so that callers always get a Uint8Array.
+        // A plain view of a runtime's subclass (such as Node's), so that callers always get a Uint8Array.
         if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         if (bytes.length > 0) {
           this.received += bytes.length;

@@ -53,20 +53,18 @@ export interface PreparedRequest {
  * only, so they never leak to another host); then `User-Agent` and `Accept: *\/*` unless set.
  */
 export function prepareRequest(input: RequestInput, defaults: RequestDefaults): PreparedRequest {
+  const given = input instanceof HttpRequest ? input : undefined;
   const options: RequestOptions = input instanceof HttpRequest ? {} : (input ?? {});
-  let request =
-    input instanceof HttpRequest
-      ? input
-      : new HttpRequest(options.method ?? 'GET', new URL(options.path ?? defaults.url.href, defaults.url), {
-          headers: options.headers,
-          body: options.body,
-        });
-  const url = new URL(request.url);
+  // The URL is parsed once: a given request's is copied (its credentials are taken out below), not changed.
+  const url = given ? new URL(given.url) : new URL(options.path ?? defaults.url.href, defaults.url);
+  const own = given ? given.headers : new Headers(options.headers);
   const urlAuth = takeUrlCredentials(url);
 
   const headers = new Headers(defaults.headers);
-  for (const [name] of request.headers) headers.delete(name);
-  for (const [name, value] of request.headers) headers.append(name, value);
+  if (own.size > 0) {
+    for (const [name] of own) headers.delete(name);
+    for (const [name, value] of own) headers.append(name, value);
+  }
   if (!headers.has('authorization')) {
     const sessionAuth = originOf(url) === originOf(defaults.url) ? defaults.auth : undefined;
     const auth = options.auth ?? urlAuth ?? sessionAuth;
@@ -74,7 +72,7 @@ export function prepareRequest(input: RequestInput, defaults: RequestDefaults): 
   }
   if (!headers.has('user-agent')) headers.append('User-Agent', USER_AGENT);
   if (!headers.has('accept')) headers.append('Accept', '*/*');
-  request = request.with({ url, headers });
+  const request = new HttpRequest(given ? given.method : (options.method ?? 'GET'), url, { headers, body: given ? given.body : options.body });
 
   return { request, signal: options.signal, timeout: options.timeout, redirect: options.redirect, maxRedirects: options.maxRedirects };
 }

@@ -22,6 +22,9 @@ import { StreamingResponse } from './streaming-response';
 import { RequestGuard, type Timeouts } from './timeouts';
 import type { Transport, TransportFactory } from './transport';
 
+/** What a request without timeouts (and a reconnection wait) is guarded with: shared, never written to. */
+const NO_TIMEOUTS: Timeouts = {};
+
 /** One exchange whose response head is in. */
 interface Hop {
   exchange: Exchange;
@@ -60,8 +63,10 @@ export class Session implements AsyncDisposable {
   private readonly defaults: RequestDefaults;
   private readonly protocolFactory: ProtocolFactory;
   private readonly queue = new RequestQueue();
-  /** Aborted by close(): fails the requests in progress. */
-  private readonly closing = new AbortController();
+  /** The guards of the requests (and reconnection waits) in progress: close() fails them. */
+  private readonly inProgress = new Set<RequestGuard>();
+  /** Set by close(): the reason of the AbortError that fails the requests in progress. */
+  private closeReason: UsageError | undefined;
   private connection: Connection | undefined;
 
   constructor(url: string | URL, options: SessionOptions = {}) {
@@ -82,8 +87,15 @@ export class Session implements AsyncDisposable {
   /** Sends a request (default: GET the session URL) and reads its whole response. */
   async send(input?: RequestInput): Promise<HttpResponse> {
     const active = await this.begin(input, false);
-    const pieces: Uint8Array[] = [];
-    for (let piece = await this.pull(active); piece !== null; piece = await this.pull(active)) pieces.push(piece);
+    // Straight from the exchange: `pull` is for a StreamingResponse, read piece by piece by its consumer.
+    const pieces = active.buffered;
+    try {
+      for (let piece = await active.exchange.nextData(); piece !== null; piece = await active.exchange.nextData()) pieces.push(piece);
+    } catch (error) {
+      void this.abandon(active);
+      throw error;
+    }
+    this.end(active);
     active.response.body = joinBytes(pieces);
     return active.response;
   }
@@ -113,7 +125,10 @@ export class Session implements AsyncDisposable {
 
   /** Closes the connection and fails the requests in progress (AbortError) and any later one (UsageError). */
   async close(): Promise<void> {
-    if (!this.closing.signal.aborted) this.closing.abort(new UsageError('The session was closed', 'ERR_SESSION_CLOSED'));
+    if (!this.closeReason) {
+      this.closeReason = new UsageError('The session was closed', 'ERR_SESSION_CLOSED');
+      for (const guard of this.inProgress) guard.abort(this.closeReason);
+    }
     const connection = this.connection;
     this.connection = undefined;
     await connection?.close();
@@ -137,17 +152,17 @@ export class Session implements AsyncDisposable {
 
   /** Takes the request's turn and runs it, following redirects, until the head of the final response. */
   private async begin(input: RequestInput, totalUntilHead: boolean): Promise<Active> {
-    if (this.closing.signal.aborted) throw new UsageError('The session is closed', 'ERR_SESSION_CLOSED');
+    if (this.closeReason) throw new UsageError('The session is closed', 'ERR_SESSION_CLOSED');
     const startedAt = this.clock.now();
     const prepared = prepareRequest(input, this.defaults);
-    const guard = new RequestGuard(this.clock, this.timeoutsOf(prepared), [this.options.signal, prepared.signal, this.closing.signal]);
+    const guard = new RequestGuard(this.clock, this.timeoutsOf(prepared), [this.options.signal, prepared.signal], this.inProgress);
     guard.start('total');
     let release: (() => void) | undefined;
     /** The connection of a hop whose response has not ended: closed if anything fails. */
     let unsettled: Connection | undefined;
     try {
       if (guard.failure) throw guard.failure;
-      release = await this.queue.enter((turn) => guard.race(turn));
+      release = this.queue.take() ?? (await this.queue.enter((turn) => guard.race(turn)));
       const policy = this.redirectPolicy(prepared);
       const redirects: RedirectHop[] = [];
       let request = prepared.request;
@@ -174,7 +189,8 @@ export class Session implements AsyncDisposable {
         response.timings = { firstByte: (exchange.firstByteAt ?? now) - startedAt, total: now - startedAt };
         if (hop.connectTime !== undefined) response.timings.connect = hop.connectTime;
         if (totalUntilHead) guard.stop('total');
-        return { ...hop, guard, release, startedAt, buffered, over: false };
+        // Listed field by field: a spread of `hop` here gave each Active a slow, dictionary-mode shape.
+        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, guard, release, startedAt, buffered, over: false };
       }
     } catch (error) {
       if (unsettled) void this.discard(unsettled);
@@ -281,7 +297,8 @@ export class Session implements AsyncDisposable {
 
   /** Waits between event stream connections; aborted like a request. */
   private async sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    const guard = new RequestGuard(this.clock, {}, [this.options.signal, signal, this.closing.signal]);
+    const guard = new RequestGuard(this.clock, NO_TIMEOUTS, [this.options.signal, signal], this.inProgress);
+    if (this.closeReason) guard.abort(this.closeReason);
     try {
       await guard.sleep(ms);
     } finally {
@@ -303,6 +320,7 @@ export class Session implements AsyncDisposable {
   }
 
   private timeoutsOf(prepared: PreparedRequest): Timeouts {
+    if (prepared.timeout === undefined && this.options.timeouts === undefined) return NO_TIMEOUTS;
     const own = typeof prepared.timeout === 'number' ? { total: prepared.timeout } : prepared.timeout;
     return { ...this.options.timeouts, ...own };
   }

@@ -22,11 +22,15 @@ export type GuardedPhase = 'headers' | 'bodyIdle' | 'total';
  * The timers and abort signals of one request. The first of them to fire fails the request, once: `race`
  * rejects with its TimeoutError or AbortError, `signal` aborts (cancelling a transport being opened) and the
  * `watch` callbacks run (closing the connection, so that nothing half-read is ever reused).
+ *
+ * Until disposed (or failed), the guard is in `inProgress`: the session's close() fails every guard there with
+ * `abort()`, which costs less than an abort listener per request.
  */
 export class RequestGuard {
   /** The error the request failed with, once a timer or signal fired. */
   failure: Error | undefined;
-  private readonly controller = new AbortController();
+  /** Made on the first use of `signal`: most requests never need one. */
+  private controller: AbortController | undefined;
   private readonly timers = new Map<GuardedPhase, unknown>();
   /** The rejecters of the races running now (a set, not a shared promise: a long stream must not pile up callbacks). */
   private readonly racers = new Set<(error: Error) => void>();
@@ -39,6 +43,7 @@ export class RequestGuard {
     /** The request's timeouts (connect and tls are read from here for the transport factory). */
     readonly timeouts: Timeouts,
     signals: ReadonlyArray<AbortSignal | undefined>,
+    private readonly inProgress: Set<RequestGuard>,
   ) {
     for (const signal of signals) {
       if (!signal) continue;
@@ -50,10 +55,15 @@ export class RequestGuard {
       signal.addEventListener('abort', onAbort, { once: true });
       this.unlisten.push(() => signal.removeEventListener('abort', onAbort));
     }
+    inProgress.add(this);
   }
 
   /** Aborted with the failure: hand it to whatever can be cancelled (a transport being opened). */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.failure) this.controller.abort(this.failure);
+    }
     return this.controller.signal;
   }
 
@@ -107,6 +117,11 @@ export class RequestGuard {
     return this.race(slept).finally(() => this.clock.clearTimeout(timer));
   }
 
+  /** Fails the request with an AbortError, unless it is over or failed already (the session is closing). */
+  abort(reason: unknown): void {
+    this.fail(new AbortError(reason));
+  }
+
   /** The request is over: clears the timers and stops listening to the signals. */
   dispose(): void {
     if (this.disposed) return;
@@ -120,15 +135,21 @@ export class RequestGuard {
     this.clearAll();
     for (const reject of this.racers) reject(error);
     this.racers.clear();
-    this.controller.abort(error);
+    this.controller?.abort(error);
     for (const action of this.watchers) action();
     this.watchers.clear();
   }
 
   private clearAll(): void {
-    for (const timer of this.timers.values()) this.clock.clearTimeout(timer);
-    this.timers.clear();
-    for (const unlisten of this.unlisten) unlisten();
-    this.unlisten.length = 0;
+    this.inProgress.delete(this);
+    // Most requests arm no timer and listen to no signal: skip the (allocating) clear of an empty Map.
+    if (this.timers.size > 0) {
+      for (const timer of this.timers.values()) this.clock.clearTimeout(timer);
+      this.timers.clear();
+    }
+    if (this.unlisten.length > 0) {
+      for (const unlisten of this.unlisten) unlisten();
+      this.unlisten.length = 0;
+    }
   }
 }
