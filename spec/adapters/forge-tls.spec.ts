@@ -1,4 +1,3 @@
-import * as net from 'node:net';
 import * as tls from 'node:tls';
 import forge from 'node-forge';
 import {
@@ -14,40 +13,15 @@ import { AbortError, TimeoutError, TlsError, TransportError, UsageError } from '
 import { ManualClock } from '../../lib/session/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/session/transport';
 import { createCa, expiredWindow, futureWindow, issueCert, localhostCert, testCa, type TestCert } from '../support/certs';
+import { closeServer, closeServers, tlsEchoServer, type LoopbackServer } from '../support/servers';
+import { tick } from '../support/time';
+import { bytesOf, closeTransports, failure, readUntil, track } from '../support/transports';
 
-const text = (bytes: Uint8Array | null): string => (bytes ? Buffer.from(bytes).toString('latin1') : '<end>');
-const bytesOf = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
-const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-const transports: Transport[] = [];
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    const value = await promise;
-    if (value && typeof (value as Transport).close === 'function') transports.push(value as Transport);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
-
-async function readUntil(transport: Transport, n: number): Promise<string> {
-  let got = '';
-  while (got.length < n) {
-    const chunk = await transport.read();
-    if (!chunk) break;
-    got += text(chunk);
-  }
-  return got;
-}
-
-let good: TestCert;
-beforeAll(() => {
-  good = localhostCert();
-});
+const good = localhostCert();
 
 afterEach(async () => {
-  await Promise.all(transports.splice(0).map((t) => t.close()));
+  await closeTransports();
+  await closeServers();
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -134,9 +108,7 @@ function pairWithServer(cert: TestCert, options: ForgeServerOptions & { split?: 
 }
 
 async function wrap(inner: Transport, url: string, options: TransportOptions): Promise<Transport> {
-  const transport = await ForgeTls.wrap(inner, url, options);
-  transports.push(transport);
-  return transport;
+  return track(await ForgeTls.wrap(inner, url, options));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -151,53 +123,25 @@ async function wrap(inner: Transport, url: string, options: TransportOptions): P
 const FORGE_COMPATIBLE_SERVER: tls.TlsOptions = { minVersion: 'TLSv1.1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' };
 
 describe('ForgeTls against node:tls', () => {
-  const servers: Array<{ server: net.Server; sockets: net.Socket[] }> = [];
-  afterEach(async () => {
-    await Promise.all(transports.splice(0).map((t) => t.close()));
-    await Promise.all(
-      servers.splice(0).map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            for (const socket of s.sockets) socket.destroy();
-            s.server.close(() => resolve());
-          }),
-      ),
-    );
-  });
-
-  async function nodeServer(options: tls.TlsOptions, seen?: (socket: tls.TLSSocket) => void): Promise<number> {
-    const sockets: net.Socket[] = [];
-    const server = tls.createServer({ key: good.keyPem, cert: good.certPem, ...options }, (socket) => {
-      socket.on('error', () => {});
-      seen?.(socket);
-      socket.on('data', (chunk) => socket.write(`echo:${chunk.toString('latin1')}`));
-    });
-    server.on('connection', (socket: net.Socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
-    });
-    server.on('tlsClientError', () => {});
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    servers.push({ server, sockets });
-    return (server.address() as net.AddressInfo).port;
+  /** A node:tls echo server presenting the shared localhost certificate. */
+  function nodeServer(options: tls.TlsOptions, seen?: (socket: tls.TLSSocket) => void): Promise<LoopbackServer> {
+    return tlsEchoServer(good, options, seen);
   }
 
   async function open(url: string, options: TransportOptions): Promise<Transport> {
-    const transport = await new ForgeTls().open(new URL(url), options);
-    transports.push(transport);
-    return transport;
+    return track(await new ForgeTls().open(new URL(url), options));
   }
 
   it(`handshakes with ${JSON.stringify(FORGE_COMPATIBLE_SERVER)} and exchanges bytes over TCP`, async () => {
     let protocol: string | null = null;
     let cipher = '';
     let sni: string | false | null | undefined;
-    const port = await nodeServer(FORGE_COMPATIBLE_SERVER, (socket) => {
+    const s = await nodeServer(FORGE_COMPATIBLE_SERVER, (socket) => {
       protocol = socket.getProtocol();
       cipher = socket.getCipher().name;
       sni = socket.servername;
     });
-    const t = await open(`https://127.0.0.1:${port}/`, { tls: { ca: good.caPem, servername: 'localhost' } });
+    const t = await open(s.url, { tls: { ca: good.caPem, servername: 'localhost' } });
     expect(t.secure).toBe(true);
     expect(t.remoteAddress).toBe('127.0.0.1');
     await t.write(bytesOf('GET / HTTP/1.1\r\n\r\n'));
@@ -209,46 +153,45 @@ describe('ForgeTls against node:tls', () => {
   });
 
   it('verifies the IP SAN when connecting to 127.0.0.1 without a servername', async () => {
-    const port = await nodeServer(FORGE_COMPATIBLE_SERVER);
-    const t = await open(`https://127.0.0.1:${port}/`, { tls: { ca: good.caPem } });
+    const s = await nodeServer(FORGE_COMPATIBLE_SERVER);
+    const t = await open(s.url, { tls: { ca: good.caPem } });
     await t.write(bytesOf('ip'));
     expect(await readUntil(t, 7)).toBe('echo:ip');
   });
 
   it('a default node:tls server (TLS 1.2+) refuses it → handshake, saying why', async () => {
-    const port = await nodeServer({});
-    const error = await failure(open(`https://127.0.0.1:${port}/`, { tls: { ca: good.caPem } }));
+    const s = await nodeServer({});
+    const error = await failure(open(s.url, { tls: { ca: good.caPem } }));
     expect(error).toBeInstanceOf(TlsError);
     expect(error).toMatchObject({ reason: 'handshake' });
     expect(error.message).toMatch(/TLS 1\.0 or 1\.1/);
   });
 
   it('OpenSSL 3 without @SECLEVEL=0 refuses it → handshake', async () => {
-    const port = await nodeServer({ minVersion: 'TLSv1.1', ciphers: 'AES128-SHA' });
-    const error = await failure(open(`https://127.0.0.1:${port}/`, { tls: { ca: good.caPem } }));
+    const s = await nodeServer({ minVersion: 'TLSv1.1', ciphers: 'AES128-SHA' });
+    const error = await failure(open(s.url, { tls: { ca: good.caPem } }));
     expect(error).toMatchObject({ reason: 'handshake' });
     expect(error.message).toMatch(/SECLEVEL=0/);
   });
 
   it('also speaks TLS 1.0 to a TLS 1.0-only server, unless tls.minVersion is TLSv1.1', async () => {
     let protocol: string | null = null;
-    const port = await nodeServer({ ...FORGE_COMPATIBLE_SERVER, minVersion: 'TLSv1', maxVersion: 'TLSv1' }, (socket) => {
+    const s = await nodeServer({ ...FORGE_COMPATIBLE_SERVER, minVersion: 'TLSv1', maxVersion: 'TLSv1' }, (socket) => {
       protocol = socket.getProtocol();
     });
-    const t = await open(`https://127.0.0.1:${port}/`, { tls: { ca: good.caPem } });
+    const t = await open(s.url, { tls: { ca: good.caPem } });
     await t.write(bytesOf('v1'));
     expect(await readUntil(t, 7)).toBe('echo:v1');
     expect(protocol).toBe('TLSv1');
-    const error = await failure(open(`https://127.0.0.1:${port}/`, { tls: { ca: good.caPem, minVersion: 'TLSv1.1' } }));
+    const error = await failure(open(s.url, { tls: { ca: good.caPem, minVersion: 'TLSv1.1' } }));
     expect(error).toMatchObject({ reason: 'handshake' });
     expect(error.message).toMatch(/chose TLS 1\.0, below tls\.minVersion 'TLSv1\.1'/);
   });
 
   it('a refused port (through the default inner factory, NodeTcp) is a TransportError', async () => {
-    const port = await nodeServer(FORGE_COMPATIBLE_SERVER);
-    const s = servers.pop()!;
-    await new Promise<void>((resolve) => s.server.close(() => resolve()));
-    const error = await failure(open(`https://127.0.0.1:${port}/`, { tls: { ca: good.caPem } }));
+    const s = await nodeServer(FORGE_COMPATIBLE_SERVER);
+    await closeServer(s);
+    const error = await failure(open(s.url, { tls: { ca: good.caPem } }));
     expect(error).toBeInstanceOf(TransportError);
   });
 });
@@ -463,7 +406,7 @@ describe('ForgeTls: usage errors, failures, timeouts and abort', () => {
       timeouts: { connect: 100, tls: 200 },
       clock,
     });
-    transports.push(t);
+    track(t);
     expect(seen).toEqual([{ url: 'https://localhost:8443/x', options: { clock, timeouts: { connect: 100 } } }]);
     await t.write(bytesOf('f'));
     expect(await readUntil(t, 6)).toBe('echo:f');

@@ -12,10 +12,10 @@ import {
 import { NodeTcp } from '../../adapters/node-tcp';
 import { AbortError, TransportError, UsageError } from '../../lib/message/errors';
 import type { Transport } from '../../lib/session/transport';
+import { tick } from '../support/time';
+import { bytesOf, latin1 } from '../support/transports';
 
-const bytesOf = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
-const text = (b: Uint8Array | null): string | null => (b === null ? null : Buffer.from(b).toString('latin1'));
-const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const text = (b: Uint8Array | null): string | null => (b === null ? null : latin1(b));
 
 /** Every read until `null`, as strings (the boundaries kept). */
 async function readChunks(transport: Transport): Promise<string[]> {

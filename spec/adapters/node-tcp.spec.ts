@@ -4,70 +4,23 @@ import { NodeTcp, SocketTransport, formatPeer, transportErrorCode } from '../../
 import { AbortError, TimeoutError, TransportError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/session/clock';
 import type { Transport } from '../../lib/session/transport';
+import { closeServer, closeServers, listen, type LoopbackServer } from '../support/servers';
+import { tick } from '../support/time';
+import { bytesOf, closeTransports, latin1, readUntil, track } from '../support/transports';
 
-/** A loopback server; every test closes it (and its connections) in afterEach. */
-interface TestServer {
-  server: net.Server;
-  port: number;
-  sockets: net.Socket[];
-  url: string;
-}
-
-const servers: TestServer[] = [];
-const transports: Transport[] = [];
-
-async function listen(onConnection: (socket: net.Socket) => void, host = '127.0.0.1'): Promise<TestServer> {
-  const sockets: net.Socket[] = [];
-  const server = net.createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => {});
-    onConnection(socket);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const port = (server.address() as net.AddressInfo).port;
-  const t = { server, port, sockets, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/` };
-  servers.push(t);
-  return t;
+/** A loopback TCP server calling `onConnection` for each connection; afterEach closes it and its connections. */
+function tcpServer(onConnection: (socket: net.Socket) => void, host = '127.0.0.1'): Promise<LoopbackServer> {
+  return listen(net.createServer(onConnection), { host });
 }
 
 async function open(url: string, options = {}): Promise<Transport> {
-  const transport = await new NodeTcp().open(new URL(url), options);
-  transports.push(transport);
-  return transport;
+  return track(await new NodeTcp().open(new URL(url), options));
 }
 
 afterEach(async () => {
-  await Promise.all(transports.splice(0).map((t) => t.close()));
-  await Promise.all(
-    servers.splice(0).map(
-      (t) =>
-        new Promise<void>((resolve) => {
-          for (const socket of t.sockets) socket.destroy();
-          t.server.close(() => resolve());
-        }),
-    ),
-  );
+  await closeTransports();
+  await closeServers();
 });
-
-const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
-const bytesOf = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
-const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Reads until `n` bytes have arrived (or the end), joined. */
-async function readBytes(transport: Transport, n: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (total < n) {
-    const chunk = await transport.read();
-    if (!chunk) break;
-    chunks.push(chunk);
-    total += chunk.length;
-  }
-  return new Uint8Array(Buffer.concat(chunks));
-}
 
 /** Random bytes: any reordering, loss or duplication shows. */
 function pattern(n: number): Uint8Array {
@@ -87,37 +40,37 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 
 describe('NodeTcp', () => {
   it('connects to a loopback echo server and exchanges bytes', async () => {
-    const srv = await listen((socket) => socket.pipe(socket));
+    const srv = await tcpServer((socket) => socket.pipe(socket));
     const transport = await open(srv.url);
     expect(transport.secure).toBe(false);
     expect(transport.remoteAddress).toBe('127.0.0.1');
     expect(transport.remotePort).toBe(srv.port);
     await transport.write(bytesOf('hello, '));
     await transport.write(bytesOf('world'));
-    expect(text(await readBytes(transport, 12))).toBe('hello, world');
+    expect(await readUntil(transport, 12)).toBe('hello, world');
   });
 
   it('copies written bytes, so the caller may reuse its buffer at once', async () => {
-    const srv = await listen((socket) => socket.pipe(socket));
+    const srv = await tcpServer((socket) => socket.pipe(socket));
     const transport = await open(srv.url);
     const buffer = bytesOf('abcd');
     await transport.write(buffer);
     buffer.fill(0x7a);
     await transport.write(buffer);
-    expect(text(await readBytes(transport, 8))).toBe('abcdzzzz');
+    expect(await readUntil(transport, 8)).toBe('abcdzzzz');
   });
 
   it('returns null once the server has closed, and again after that', async () => {
-    const srv = await listen((socket) => socket.end('bye'));
+    const srv = await tcpServer((socket) => socket.end('bye'));
     const transport = await open(srv.url);
-    expect(text(await readBytes(transport, 3))).toBe('bye');
+    expect(await readUntil(transport, 3)).toBe('bye');
     expect(await transport.read()).toBeNull();
     expect(await transport.read()).toBeNull();
   });
 
   it('resolves a pending read with null when the server closes', async () => {
     let serverSocket: net.Socket | undefined;
-    const srv = await listen((socket) => (serverSocket = socket));
+    const srv = await tcpServer((socket) => (serverSocket = socket));
     const transport = await open(srv.url);
     while (!serverSocket) await tick(5);
     const read = transport.read();
@@ -131,7 +84,7 @@ describe('NodeTcp', () => {
     const received: Buffer[] = [];
     let receivedBytes = 0;
     let serverSocket: net.Socket | undefined;
-    const srv = await listen((socket) => {
+    const srv = await tcpServer((socket) => {
       serverSocket = socket;
       socket.pause();
       socket.on('data', (chunk: Buffer) => {
@@ -173,7 +126,7 @@ describe('NodeTcp', () => {
     const size = 8 * 1024 * 1024;
     const data = pattern(size);
     let serverFlushed = false;
-    const srv = await listen((socket) => {
+    const srv = await tcpServer((socket) => {
       socket.end(Buffer.from(data), () => (serverFlushed = true));
     });
     const transport = await open(srv.url);
@@ -194,10 +147,9 @@ describe('NodeTcp', () => {
   });
 
   it('rejects with ERR_CONNECTION_REFUSED naming host:port for a port just closed', async () => {
-    const srv = await listen(() => {});
+    const srv = await tcpServer(() => {});
     const port = srv.port;
-    await new Promise<void>((resolve) => srv.server.close(() => resolve()));
-    servers.splice(servers.indexOf(srv), 1);
+    await closeServer(srv);
     const error = await new NodeTcp().open(new URL(`http://127.0.0.1:${port}/`), {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
     const e = error as TransportError;
@@ -209,7 +161,7 @@ describe('NodeTcp', () => {
   it('times the connect out through the clock: deterministic with a ManualClock', async () => {
     // open() arms the timer synchronously and a socket never connects in the same turn of the event loop,
     // so advancing the clock right away always fires the timeout before the connect.
-    const srv = await listen(() => {});
+    const srv = await tcpServer(() => {});
     const clock = new ManualClock();
     const opening = new NodeTcp().open(new URL(srv.url), { clock, timeouts: { connect: 5000 } });
     expect(clock.pending).toBe(1);
@@ -224,7 +176,7 @@ describe('NodeTcp', () => {
   });
 
   it('clears the connect timer once connected', async () => {
-    const srv = await listen(() => {});
+    const srv = await tcpServer(() => {});
     const clock = new ManualClock();
     const transport = await open(srv.url, { clock, timeouts: { connect: 5000 } });
     expect(clock.pending).toBe(0);
@@ -234,7 +186,7 @@ describe('NodeTcp', () => {
 
   it('rejects with AbortError at once for an already aborted signal, without connecting', async () => {
     let connections = 0;
-    const srv = await listen(() => connections++);
+    const srv = await tcpServer(() => connections++);
     const controller = new AbortController();
     const reason = new Error('not wanted');
     controller.abort(reason);
@@ -246,7 +198,7 @@ describe('NodeTcp', () => {
   });
 
   it('rejects with AbortError when aborted during the connect, and clears the timer', async () => {
-    const srv = await listen(() => {});
+    const srv = await tcpServer(() => {});
     const controller = new AbortController();
     const clock = new ManualClock();
     const opening = new NodeTcp().open(new URL(srv.url), { signal: controller.signal, clock, timeouts: { connect: 1000 } });
@@ -258,18 +210,18 @@ describe('NodeTcp', () => {
   });
 
   it('ignores an abort after the connect', async () => {
-    const srv = await listen((socket) => socket.pipe(socket));
+    const srv = await tcpServer((socket) => socket.pipe(socket));
     const controller = new AbortController();
     const transport = await open(srv.url, { signal: controller.signal });
     controller.abort();
     await transport.write(bytesOf('ok'));
-    expect(text(await readBytes(transport, 2))).toBe('ok');
+    expect(await readUntil(transport, 2)).toBe('ok');
   });
 
   it('connects over IPv6 to [::1] when the host has it', async () => {
-    let srv: TestServer;
+    let srv: LoopbackServer;
     try {
-      srv = await listen((socket) => socket.pipe(socket), '::1');
+      srv = await tcpServer((socket) => socket.pipe(socket), '::1');
     } catch {
       console.warn('IPv6 loopback is not available: skipping');
       return;
@@ -278,11 +230,11 @@ describe('NodeTcp', () => {
     const transport = await open(srv.url);
     expect(transport.remoteAddress).toBe('::1');
     await transport.write(bytesOf('six'));
-    expect(text(await readBytes(transport, 3))).toBe('six');
+    expect(await readUntil(transport, 3)).toBe('six');
   });
 
   it('rejects a write after close with ERR_TRANSPORT_CLOSED; close is idempotent; reads return null', async () => {
-    const srv = await listen(() => {});
+    const srv = await tcpServer(() => {});
     const transport = await open(srv.url);
     const pending = transport.read();
     await transport.close();
@@ -296,7 +248,7 @@ describe('NodeTcp', () => {
 
   it('rejects the pending read with ERR_CONNECTION_RESET, the Node error as cause, when the server resets', async () => {
     let serverSocket: net.Socket | undefined;
-    const srv = await listen((socket) => (serverSocket = socket));
+    const srv = await tcpServer((socket) => (serverSocket = socket));
     const transport = await open(srv.url);
     while (!serverSocket) await tick(5);
     const read = transport.read();
@@ -313,29 +265,28 @@ describe('NodeTcp', () => {
 
   it('returns the bytes received before a reset, then rejects', async () => {
     let serverSocket: net.Socket | undefined;
-    const srv = await listen((socket) => (serverSocket = socket));
+    const srv = await tcpServer((socket) => (serverSocket = socket));
     const transport = await open(srv.url);
     while (!serverSocket) await tick(5);
     serverSocket.write('partial');
     await tick(50);
     serverSocket.resetAndDestroy();
     await tick(50);
-    expect(text((await transport.read())!)).toBe('partial');
+    expect(latin1((await transport.read())!)).toBe('partial');
     await expect(transport.read()).rejects.toMatchObject({ code: 'ERR_CONNECTION_RESET' });
   });
 });
 
 describe('SocketTransport', () => {
   it('wraps an already connected socket, reporting secure as told', async () => {
-    const srv = await listen((socket) => socket.pipe(socket));
+    const srv = await tcpServer((socket) => socket.pipe(socket));
     const socket = net.connect(srv.port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
-    const transport = new SocketTransport(socket, true);
-    transports.push(transport);
+    const transport = track(new SocketTransport(socket, true));
     expect(transport.secure).toBe(true);
     expect(transport.remotePort).toBe(srv.port);
     await transport.write(bytesOf('wrapped'));
-    expect(text(await readBytes(transport, 7))).toBe('wrapped');
+    expect(await readUntil(transport, 7)).toBe('wrapped');
     await transport.close();
     // The address is still known after the socket is gone.
     expect(transport.remoteAddress).toBe('127.0.0.1');

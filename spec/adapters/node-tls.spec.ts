@@ -5,96 +5,35 @@ import { AbortError, TimeoutError, TlsError, TransportError } from '../../lib/me
 import { ManualClock } from '../../lib/session/clock';
 import type { Transport, TransportOptions } from '../../lib/session/transport';
 import { createCa, expiredWindow, futureWindow, issueCert, localhostCert, testCa, type TestCert } from '../support/certs';
+import { closeServer, closeServers, listen, tlsEchoServer, type LoopbackServer } from '../support/servers';
+import { bytesOf, closeTransports, failure, readUntil, track } from '../support/transports';
 
-interface TestServer {
-  server: net.Server;
-  port: number;
-  sockets: net.Socket[];
-  url: string;
-}
-
-const servers: TestServer[] = [];
-const transports: Transport[] = [];
-
-async function listen(server: net.Server): Promise<TestServer> {
-  const sockets: net.Socket[] = [];
-  server.on('connection', (socket: net.Socket) => {
-    sockets.push(socket);
-    socket.on('error', () => {});
-  });
-  server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as net.AddressInfo).port;
-  const t = { server, port, sockets, url: `https://127.0.0.1:${port}/` };
-  servers.push(t);
-  return t;
-}
-
-/** A TLS echo server: answers every chunk with 'echo:' + chunk. `seen` gets each secure socket. */
-function tlsServer(cert: TestCert, options: tls.TlsOptions = {}, seen?: (socket: tls.TLSSocket) => void): Promise<TestServer> {
-  const server = tls.createServer({ key: cert.keyPem, cert: cert.certPem, ALPNProtocols: ['http/1.1'], ...options }, (socket) => {
-    socket.on('error', () => {});
-    seen?.(socket);
-    socket.on('data', (chunk) => socket.write(`echo:${chunk.toString('latin1')}`));
-  });
-  return listen(server);
+/** The TLS echo server of these specs: it also offers ALPN 'http/1.1'. */
+function tlsServer(cert: TestCert, options: tls.TlsOptions = {}, seen?: (socket: tls.TLSSocket) => void): Promise<LoopbackServer> {
+  return tlsEchoServer(cert, { ALPNProtocols: ['http/1.1'], ...options }, seen);
 }
 
 /** A plain TCP server that accepts and never answers: a TLS handshake to it hangs. */
-function silentServer(): Promise<TestServer> {
-  return listen(net.createServer(() => {}));
+function silentServer(): Promise<LoopbackServer> {
+  return listen(net.createServer(() => {}), { scheme: 'https' });
 }
 
 async function open(url: string, options: TransportOptions = {}): Promise<Transport> {
-  const transport = await new NodeTls().open(new URL(url), options);
-  transports.push(transport);
-  return transport;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    const value = await promise;
-    if (value && typeof (value as Transport).close === 'function') transports.push(value as Transport);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
+  return track(await new NodeTls().open(new URL(url), options));
 }
 
 afterEach(async () => {
-  await Promise.all(transports.splice(0).map((t) => t.close()));
-  await Promise.all(
-    servers.splice(0).map(
-      (t) =>
-        new Promise<void>((resolve) => {
-          for (const socket of t.sockets) socket.destroy();
-          t.server.close(() => resolve());
-        }),
-    ),
-  );
+  await closeTransports();
+  await closeServers();
 });
 
-const text = (bytes: Uint8Array | null): string => (bytes ? Buffer.from(bytes).toString('latin1') : '<end>');
-const bytesOf = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
-
+/** Writes `message` to the echo server and reads its answer, 'echo:' + message. */
 async function echo(transport: Transport, message: string): Promise<string> {
   await transport.write(bytesOf(message));
-  let got = '';
-  while (got.length < message.length + 5) {
-    const chunk = await transport.read();
-    if (!chunk) break;
-    got += text(chunk);
-  }
-  return got;
+  return readUntil(transport, 'echo:'.length + message.length);
 }
 
-let good: TestCert;
-beforeAll(() => {
-  good = localhostCert();
-});
+const good = localhostCert();
 
 describe('NodeTls: verified connections', () => {
   it('exchanges bytes with a server whose certificate chains to tls.ca, verified against the IP host', async () => {
@@ -244,10 +183,7 @@ describe('NodeTls: connect failures, timeouts and abort', () => {
   it('a refused TCP connection is a TransportError, not a TlsError', async () => {
     const s = await silentServer();
     const port = s.port;
-    await new Promise<void>((resolve) => {
-      servers.splice(servers.indexOf(s), 1);
-      s.server.close(() => resolve());
-    });
+    await closeServer(s);
     const error = await failure(open(`https://127.0.0.1:${port}/`));
     expect(error).toBeInstanceOf(TransportError);
     expect(error).toMatchObject({ code: 'ERR_CONNECTION_REFUSED' });

@@ -2,14 +2,12 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { NodeTcp } from '../../adapters/node-tcp';
+import { listen } from '../support/servers';
+
+export { closeServers as closeAll } from '../support/servers';
+export { tick } from '../support/time';
 
 export const tcp = new NodeTcp();
-
-const cleanups: Array<() => Promise<void>> = [];
-
-export async function closeAll(): Promise<void> {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-}
 
 export interface RawServer {
   port: number;
@@ -21,21 +19,8 @@ export interface RawServer {
 
 /** A raw TCP server: the test writes the exact bytes of each reply. */
 export async function rawServer(onConnection: (socket: net.Socket, reader: RequestReader, index: number) => void): Promise<RawServer> {
-  const sockets: net.Socket[] = [];
-  const server = net.createServer((socket) => {
-    socket.on('error', () => {});
-    sockets.push(socket);
-    onConnection(socket, new RequestReader(socket), sockets.length - 1);
-  });
-  const port = await listen(server);
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return { port, origin: `http://127.0.0.1:${port}`, sockets };
+  let connections = 0;
+  return listen(net.createServer((socket) => onConnection(socket, new RequestReader(socket), connections++)));
 }
 
 export interface HttpServer {
@@ -48,26 +33,8 @@ export interface HttpServer {
 
 /** A node:http server. */
 export async function httpServer(handler: http.RequestListener): Promise<HttpServer> {
-  const sockets: net.Socket[] = [];
   const server = http.createServer(handler);
-  server.on('connection', (socket) => sockets.push(socket));
-  const port = await listen(server);
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { server, port, origin: `http://127.0.0.1:${port}`, sockets };
-}
-
-async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return (server.address() as net.AddressInfo).port;
+  return { ...(await listen(server)), server };
 }
 
 export interface ReceivedRequest {
@@ -182,9 +149,6 @@ export class RequestReader {
     wake?.();
   }
 }
-
-/** Waits a little real time (for servers to act). */
-export const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Lets pending promise callbacks and I/O run: enough turns for a loopback round trip. */
 export async function settle(turns = 5): Promise<void> {

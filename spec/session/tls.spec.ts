@@ -12,28 +12,15 @@ import { ManualClock } from '../../lib/session/clock';
 import { defaultRegistry } from '../../lib/session/registry';
 import { Session } from '../../lib/session/session';
 import { expiredWindow, issueCert, localhostCert, type TestCert } from '../support/certs';
-import { pieces, rejection, tick } from './support';
+import { listen } from '../support/servers';
+import { closeAll, pieces, rejection, tick } from './support';
 
 /** What docs/tls.md says a server needs so that node-forge can talk to it. */
 const FORGE_COMPATIBLE = { minVersion: 'TLSv1.1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' } as const;
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-});
+afterEach(closeAll);
 
-let good: TestCert;
-beforeAll(() => {
-  good = localhostCert();
-});
-
-async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return (server.address() as net.AddressInfo).port;
-}
+const good = localhostCert();
 
 interface HttpsServer {
   origin: string;
@@ -48,7 +35,6 @@ interface HttpsServer {
 }
 
 async function httpsServer(cert: TestCert, handler: RequestListener, options: https.ServerOptions = {}): Promise<HttpsServer> {
-  let connections = 0;
   let secureConnections = 0;
   const clientErrors: Error[] = [];
   const requests: HttpsServer['requests'] = [];
@@ -56,20 +42,12 @@ async function httpsServer(cert: TestCert, handler: RequestListener, options: ht
     requests.push({ method: req.method!, url: req.url!, socket: req.socket });
     handler(req, res);
   });
-  server.on('connection', () => connections++);
   server.on('secureConnection', () => secureConnections++);
   server.on('tlsClientError', (error) => clientErrors.push(error));
-  const port = await listen(server);
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  const { origin, sockets } = await listen(server, { scheme: 'https' });
   return {
-    origin: `https://127.0.0.1:${port}`,
-    connections: () => connections,
+    origin,
+    connections: () => sockets.length,
     secureConnections: () => secureConnections,
     clientErrors,
     requests,
@@ -78,23 +56,13 @@ async function httpsServer(cert: TestCert, handler: RequestListener, options: ht
 
 /** A TCP server that accepts and never says a word (a TLS handshake with it never ends). */
 async function silentServer(): Promise<{ origin: string; sockets: net.Socket[]; closed: () => number }> {
-  const sockets: net.Socket[] = [];
   let closed = 0;
   const server = net.createServer((socket) => {
-    socket.on('error', () => {});
     socket.on('close', () => closed++);
     socket.resume(); // reads the ClientHello (and so sees the client's FIN), answers nothing
-    sockets.push(socket);
   });
-  const port = await listen(server);
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return { origin: `https://127.0.0.1:${port}`, sockets, closed: () => closed };
+  const { origin, sockets } = await listen(server, { scheme: 'https' });
+  return { origin, sockets, closed: () => closed };
 }
 
 async function bodyOf(req: IncomingMessage): Promise<string> {
