@@ -150,10 +150,10 @@ export class HeadParser {
     if (need > this.carry.length) {
       // Sized to need: small typed arrays are allocated on the JS heap, much faster than a backing store.
       const grown = new Uint8Array(Math.max(need, this.carry.length * 2));
-      grown.set(this.carry.subarray(0, this.carryLength));
+      copy(this.carry, 0, this.carryLength, grown, 0);
       this.carry = grown;
     }
-    this.carry.set(bytes.subarray(from, to), this.carryLength);
+    copy(bytes, from, to, this.carry, this.carryLength);
     this.carryLength = need;
   }
 
@@ -246,6 +246,15 @@ export class HeadParser {
   private fail(code: ParseErrorCode, expected: string, b: Uint8Array, index: number, base: number): never {
     throw new ParseError(code, expected, base + index, excerpt(b, index));
   }
+}
+
+/** `source[from, to)` into `target` at `at`: a loop for the short pieces of a line, `set` for long ones. */
+function copy(source: Uint8Array, from: number, to: number, target: Uint8Array, at: number): void {
+  if (to - from > 64) {
+    target.set(source.subarray(from, to), at);
+    return;
+  }
+  for (let i = from; i < to; i++) target[at++] = source[i];
 }
 
 /** "HTTP/1." followed by a digit. */
