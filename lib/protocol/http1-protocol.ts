@@ -460,7 +460,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
   }
 
   /** Where a 301/302/303/307/308 points, resolved against the request URL; undefined if it has no valid Location. */
-  protected redirectOf(response: HttpResponse): Redirect | undefined {
+  redirectOf(response: HttpResponse): Redirect | undefined {
     if (!StatusCode.isRedirect(response.status)) return undefined;
     const location = response.headers.get('location');
     if (location === undefined) return undefined;

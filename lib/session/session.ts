@@ -3,7 +3,6 @@ import { UsageError } from '../message/errors';
 import { Headers } from '../message/headers';
 import { absoluteUrl, HttpRequest } from '../message/request';
 import type { HttpResponse, RedirectHop } from '../message/response';
-import { StatusCode } from '../message/status';
 import type { Http10Options } from '../protocol/http10-protocol';
 import type { Http1Result } from '../protocol/http1-protocol';
 import { authorization, takeUrlCredentials } from './auth';
@@ -40,9 +39,20 @@ interface Active extends Hop {
   /** Ends the request's turn: the next one may start. */
   release: () => void;
   startedAt: number;
-  /** Body pieces already read (a redirect response whose Location could not be followed). */
-  buffered: Uint8Array[];
   over: boolean;
+}
+
+/** Bytes of a redirect response's body read to keep its connection; a longer body closes it instead. */
+const REDIRECT_BODY_LIMIT = 64 * 1024;
+
+/** Reads and drops a body; false if it ran past `limit` bytes (the rest is left unread). */
+async function drain(exchange: Exchange, limit: number): Promise<boolean> {
+  let size = 0;
+  for (let piece = await exchange.nextData(); piece !== null; piece = await exchange.nextData()) {
+    size += piece.length;
+    if (size > limit) return false;
+  }
+  return true;
 }
 
 /**
@@ -88,7 +98,7 @@ export class Session implements AsyncDisposable {
   async send(input?: RequestInput): Promise<HttpResponse> {
     const active = await this.begin(input, false);
     // Straight from the exchange: `pull` is for a StreamingResponse, read piece by piece by its consumer.
-    const pieces = active.buffered;
+    const pieces: Uint8Array[] = [];
     try {
       for (let piece = await active.exchange.nextData(); piece !== null; piece = await active.exchange.nextData()) pieces.push(piece);
     } catch (error) {
@@ -170,18 +180,16 @@ export class Session implements AsyncDisposable {
         const hop = await this.exchangeHead(request, guard);
         unsettled = hop.connection;
         const { exchange, response } = hop;
-        let buffered: Uint8Array[] = [];
-        if (policy.mode !== 'manual' && StatusCode.isRedirect(response.status) && response.headers.has('location')) {
-          // The protocol says where a redirect points once the response has ended: read its (small) body.
-          for (let piece = await exchange.nextData(); piece !== null; piece = await exchange.nextData()) buffered.push(piece);
-          const redirect = exchange.result!.redirect;
-          if (redirect) {
-            this.settle(hop.connection, exchange.result!);
-            unsettled = undefined;
-            redirects.push({ status: response.status, url: request.url.href });
-            request = followRedirect(request, response, redirect, redirects.length - 1, policy);
-            continue;
-          }
+        const redirect = policy.mode === 'manual' ? undefined : exchange.protocol.redirectOf(response);
+        if (redirect) {
+          // A small body is read and dropped so the connection can carry the next hop; past the limit it is
+          // not worth reading (a peer could send one without end): the connection is closed instead.
+          if (await drain(exchange, REDIRECT_BODY_LIMIT)) this.settle(hop.connection, exchange.result!);
+          else void this.discard(hop.connection);
+          unsettled = undefined;
+          redirects.push({ status: response.status, url: request.url.href });
+          request = followRedirect(request, response, redirect, redirects.length - 1, policy);
+          continue;
         }
         const now = this.clock.now();
         response.url = request.url.href;
@@ -190,7 +198,7 @@ export class Session implements AsyncDisposable {
         if (hop.connectTime !== undefined) response.timings.connect = hop.connectTime;
         if (totalUntilHead) guard.stop('total');
         // Listed field by field: a spread of `hop` here gave each Active a slow, dictionary-mode shape.
-        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, guard, release, startedAt, buffered, over: false };
+        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, guard, release, startedAt, over: false };
       }
     } catch (error) {
       if (unsettled) void this.discard(unsettled);
@@ -253,7 +261,6 @@ export class Session implements AsyncDisposable {
 
   /** The next body piece of an active request; ends it (or gives it up on an error) as the body ends. */
   private async pull(active: Active): Promise<Uint8Array | null> {
-    if (active.buffered.length > 0) return active.buffered.shift()!;
     if (active.over) return null;
     try {
       const piece = await active.exchange.nextData();

@@ -195,3 +195,39 @@ describe('following redirects', () => {
     }
   });
 });
+
+describe('a redirect with a long body', () => {
+  test('is not read to its end: past 64 KiB the connection is closed and the redirect followed', async () => {
+    let written = 0;
+    let firstClosed = false;
+    const server = await httpServer((req, res) => {
+      if (req.url === '/ok') return res.end('done');
+      // An endless body, stopped only when the client goes away (bounded for safety at 64 MiB).
+      res.writeHead(302, { Location: '/ok' });
+      const piece = Buffer.alloc(16 * 1024, 0x61);
+      const pump = (): void => {
+        while (written < 64 * 1024 * 1024 && !res.destroyed) {
+          written += piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+      };
+      res.on('close', () => (firstClosed = true));
+      pump();
+    });
+    await using session = new Session(server.origin, { transport: tcp });
+    const response = await session.send({ path: '/loop' });
+    expect(response.text()).toBe('done');
+    expect(response.redirects).toEqual([{ status: 302, url: `${server.origin}/loop` }]);
+    expect(server.sockets).toHaveLength(2); // the redirect's connection was not reused
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(firstClosed).toBe(true);
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  test('a short one is read and dropped, and the connection reused', async () => {
+    const server = await router((url) => (url === '/a' ? [301, '/b'] : undefined));
+    await using session = new Session(server.origin, { transport: tcp });
+    expect((await session.send({ path: '/a' })).text()).toBe('GET /b ');
+    expect(server.sockets).toHaveLength(1);
+  });
+});
