@@ -255,7 +255,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
         this.yieldedAwait = true;
         return { done: false, value: { type: 'await-continue' } };
       }
-      return this.waitForBytes();
+      return READ;
     }
     this.position = end;
     const { statusLine, headers } = this.head;
@@ -383,7 +383,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
         const got = this.bodySize;
         throw new IncompleteMessageError('body', this.offset, `: ${got} of ${got + this.remainingLength} bytes received`);
       }
-      return this.waitForBytes();
+      return READ;
     }
     const take = Math.min(available, this.remainingLength);
     const piece = this.buffer.subarray(this.position, this.position + take);
@@ -399,7 +399,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
       return this.body(piece);
     }
     if (this.eof) return this.complete(this.response!, false);
-    return this.waitForBytes();
+    return READ;
   }
 
   private readChunked(input: Input): Step<Http1Yield, Http1Result> {
@@ -418,7 +418,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
       // The decoder enforces the body limit itself.
       if (step.value.type === 'data') return this.deliver(step.value.bytes);
       if (this.eof) return this.readChunked(EOF);
-      return this.waitForBytes();
+      return READ;
     }
     this.response!.trailers = step.value.trailers;
     this.buffer = step.value.remaining;
@@ -439,10 +439,6 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     if (this.options.stream) return { done: false, value: { type: 'data', bytes: piece } };
     this.pieces.push(piece);
     return this.advance(undefined);
-  }
-
-  private waitForBytes(): Step<Http1Yield, Http1Result> {
-    return READ;
   }
 
   private complete(response: HttpResponse, keepAlive: boolean): Step<Http1Yield, Http1Result> {
