@@ -398,7 +398,9 @@ export class RecordingTransport implements Transport {
       });
       throw error;
     }
-    this.events.push(chunk === null ? { type: 'end' } : { type: 'read', data: encodeBytes(chunk, this.encoding) });
+    // A read that close() ended is no end from the peer: the recording already ends with 'close'.
+    if (chunk !== null) this.events.push({ type: 'read', data: encodeBytes(chunk, this.encoding) });
+    else if (this.events.at(-1)?.type !== 'close') this.events.push({ type: 'end' });
     return chunk;
   }
 
@@ -492,8 +494,10 @@ interface ReplayRead {
 }
 
 /**
- * Plays a cassette back. `read()` returns the recorded chunks with their boundaries, then `null`; each only once
- * the bytes written before it in the recording have been written here too (until then the read waits).
+ * Plays a cassette back. `read()` returns the recorded chunks with their boundaries, and `null` where the peer
+ * ended the recorded stream; each only once the bytes written before it in the recording have been written here
+ * too (until then the read waits). Past the last recorded read, a read returns `null` again if the recording
+ * ended so; otherwise it waits until `close()`, as the recorded peer was silent then.
  * `write()` compares the written byte stream (not the call boundaries) with the recorded one and rejects with
  * `ReplayMismatchError` ('ERR_REPLAY_MISMATCH') at the first differing byte, or bytes past the recorded end;
  * after a mismatch every read and write rejects with it.
@@ -617,8 +621,12 @@ export class ReplayTransport implements Transport {
     }
     const next = this.reads[this.nextRead];
     if (!next) {
-      this.waiter = undefined;
-      waiter.resolve(null);
+      // Past the recorded reads: after a recorded end, more ends; else the recorded peer was silent, and so is this.
+      const last = this.reads.at(-1);
+      if (last && last.chunk === null && !last.error) {
+        this.waiter = undefined;
+        waiter.resolve(null);
+      }
       return;
     }
     if (this.written < next.after) return; // Waits for the writes that came first in the recording.

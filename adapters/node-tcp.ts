@@ -166,7 +166,7 @@ export class SocketTransport implements Transport {
       };
       const onClose = (): void => {
         cleanup();
-        reject(this.error ?? new TransportError(`Cannot write to ${this.peer()}: the connection closed before the bytes were sent`, { code: 'ERR_TRANSPORT_CLOSED' }));
+        reject(this.error ?? new TransportError(`Cannot write to ${this.peer()}: the connection closed before the bytes were sent`, { code: 'ERR_CONNECTION_RESET' }));
       };
       socket.on('drain', onDrain);
       socket.on('close', onClose);

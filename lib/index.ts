@@ -16,6 +16,6 @@ const forgeTls: TransportFactory = {
 
 defaultRegistry.register('http', tcp);
 defaultRegistry.register('https', tls);
-defaultRegistry.register('node-tcp', tcp);
-defaultRegistry.register('node-tls', tls);
-defaultRegistry.register('forge-tls', forgeTls);
+defaultRegistry.registerNamed('node-tcp', tcp);
+defaultRegistry.registerNamed('node-tls', tls);
+defaultRegistry.registerNamed('forge-tls', forgeTls);

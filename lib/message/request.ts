@@ -22,7 +22,7 @@ export class HttpRequest {
     this.method = method;
     this.url = absoluteUrl(url);
     this.headers = new Headers(init.headers);
-    this.body = typeof init.body === 'string' ? utf8(init.body) : init.body;
+    this.body = requestBody(init.body);
   }
 
   static get(url: string | URL, init?: HttpRequestInit): HttpRequest {
@@ -62,12 +62,35 @@ export class HttpRequest {
   }
 }
 
-/** An absolute URL, or UsageError 'ERR_INVALID_URL'. */
-export function absoluteUrl(url: string | URL): URL {
+/**
+ * A body as the request keeps it, or UsageError 'ERR_INVALID_BODY' for a value of another type: checked when
+ * the request is made, so a bad body never opens a connection nor sends a head it cannot follow.
+ */
+function requestBody(body: RequestBody | undefined): Uint8Array | AsyncIterable<Uint8Array> | undefined {
+  if (body === undefined || body instanceof Uint8Array) return body;
+  if (typeof body === 'string') return utf8(body);
+  if (typeof body === 'object' && body !== null && typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') return body;
+  throw new UsageError(
+    `Invalid request body: ${describe(body)}. Use a string, a Uint8Array or an async iterable of Uint8Array (leave it out for no body)`,
+    'ERR_INVALID_BODY',
+  );
+}
+
+/** What a value is, for an error message. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const name = (value as object).constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'a plain object';
+}
+
+/** An absolute URL (`url` resolved against `base`, when given), or UsageError 'ERR_INVALID_URL'. */
+export function absoluteUrl(url: string | URL, base?: URL): URL {
   if (url instanceof URL) return url;
   try {
-    return new URL(url);
+    return new URL(url, base);
   } catch {
-    throw new UsageError(`Invalid URL ${JSON.stringify(url)}: a request needs an absolute URL`, 'ERR_INVALID_URL');
+    throw new UsageError(`Invalid URL ${JSON.stringify(url)}${base ? '' : ': a request needs an absolute URL'}`, 'ERR_INVALID_URL');
   }
 }

@@ -2,13 +2,21 @@ import { HttpError, TransportError } from '../message/errors';
 import type { Transport } from './transport';
 
 /**
- * A transport as the session keeps it between requests: the origin it was opened for, the bytes that arrived
- * after the last response (the start of the next one), and how many exchanges it has carried.
+ * A transport as the session keeps it between requests: the origin it was opened for, and how many exchanges
+ * it has carried.
+ *
+ * Between two exchanges the connection is parked: a read is left waiting on it, so that whatever the peer does
+ * while it should be silent is seen at once. The session never pipelines, so nothing the peer sends then can
+ * be an answer: bytes (a smuggled or late response), an end or an error all make the connection unusable,
+ * and it is closed before a request is ever written to it. A read still waiting when the next exchange starts
+ * is that exchange's first read.
  */
 export class Connection {
   /** Exchanges started on it; more than zero means the next one reuses it. */
   exchanges = 0;
-  private carried: Uint8Array | undefined;
+  /** The read left waiting while parked; the next `read()` takes it. */
+  private waiting: Promise<Uint8Array | null> | undefined;
+  private parked = false;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -21,16 +29,14 @@ export class Connection {
     return this.closing !== undefined;
   }
 
-  /** The next bytes from the peer (carried bytes first), or `null` once it has closed. */
+  /** The next bytes from the peer, or `null` once it has closed. */
   read(): Promise<Uint8Array | null> {
-    if (this.carried) {
-      const bytes = this.carried;
-      this.carried = undefined;
-      return Promise.resolve(bytes);
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      return waiting;
     }
-    return this.transport.read().catch((error: unknown) => {
-      throw asTransportError(error, `Reading from ${this.origin} failed`);
-    });
+    return this.readTransport();
   }
 
   write(bytes: Uint8Array): Promise<void> {
@@ -39,15 +45,33 @@ export class Connection {
     });
   }
 
-  /** Keeps the connection for the next request, which starts with `remaining`. */
-  carry(remaining: Uint8Array): void {
-    this.carried = remaining.length > 0 ? remaining : undefined;
+  /** Keeps the connection for a next request; anything the peer does until then closes it. */
+  park(): void {
+    this.parked = true;
+    const waiting = this.readTransport();
+    this.waiting = waiting;
+    const spoil = (): void => {
+      if (this.parked) void this.close();
+    };
+    waiting.then(spoil, spoil);
+  }
+
+  /** Takes the parked connection for an exchange: false when it is closed (by the peer or the session). */
+  claim(): boolean {
+    this.parked = false;
+    return !this.closed;
   }
 
   /** Closes the transport; safe to call more than once, never rejects. */
   close(): Promise<void> {
     this.closing ??= this.transport.close().catch(() => {});
     return this.closing;
+  }
+
+  private readTransport(): Promise<Uint8Array | null> {
+    return this.transport.read().catch((error: unknown) => {
+      throw asTransportError(error, `Reading from ${this.origin} failed`);
+    });
   }
 }
 

@@ -10,6 +10,13 @@ export interface EventStreamOptions {
   lastEventId?: string;
   /** Milliseconds to wait before reconnecting, until the server sets it with `retry:` (default 3000). */
   retry?: number;
+  /** The least wait before a reconnection, whatever `retry` says (default 1000 ms): a server cannot ask for a storm. */
+  minRetry?: number;
+  /**
+   * The most the wait grows to while connections keep ending quickly (default 60 000 ms; never less than the
+   * wait in force). See `EventStream`.
+   */
+  maxRetry?: number;
   /**
    * Reconnections in a row that bring no event before giving up (default 10; 0 never reconnects). Then the
    * iteration ends, or throws the error the last connection failed with.
@@ -38,13 +45,23 @@ export interface EventStreamSource {
   open(headers: (fields: Headers) => void): Promise<StreamingResponse>;
   /** Waits before reconnecting; rejects when the request is aborted. */
   sleep(ms: number): Promise<void>;
+  /** The clock's time, in ms: how long each connection lasted. */
+  now(): number;
 }
+
+/** A connection that ended sooner than this after it was opened ended quickly: the next wait grows. */
+const QUICK_END = 5000;
 
 /**
  * Server-sent events (WHATWG HTML "Server-sent events"), as an async iterable over one or more connections.
  * A connection that ends or breaks (a transport error, a cut body, a timeout) is followed by another after the
  * reconnection time, with `Last-Event-ID`. A 204 ends the iteration; another status or content type throws
  * EventStreamError. Leaving the loop closes the connection. It can be iterated once.
+ *
+ * The wait before reconnecting is the reconnection time (`retry`), but never less than `minRetry`; and while
+ * connections keep ending within 5 s of being opened, it doubles from the second such reconnection on (with
+ * jitter: between half and all of the doubled wait, never below `retry`), up to `maxRetry`. A connection that
+ * lasts longer brings it back. So `retry: 0` and one event per connection cannot make a reconnection storm.
  */
 export class EventStream implements AsyncIterable<SseEvent> {
   /** The ID of the last event: what the next connection sends as `Last-Event-ID`. */
@@ -52,6 +69,10 @@ export class EventStream implements AsyncIterable<SseEvent> {
   /** The reconnection time in ms. */
   retry: number;
   private readonly maxReconnects: number;
+  private readonly minRetry: number;
+  private readonly maxRetry: number;
+  /** Connections in a row that ended quickly. */
+  private quickEnds = 0;
   private used = false;
 
   constructor(
@@ -61,6 +82,8 @@ export class EventStream implements AsyncIterable<SseEvent> {
     this.lastEventId = options.lastEventId ?? '';
     this.retry = options.retry ?? 3000;
     this.maxReconnects = options.maxReconnects ?? 10;
+    this.minRetry = Math.max(0, options.minRetry ?? 1000);
+    this.maxRetry = options.maxRetry ?? 60_000;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<SseEvent, void, undefined> {
@@ -70,6 +93,7 @@ export class EventStream implements AsyncIterable<SseEvent> {
     for (;;) {
       let delivered = false;
       let failure: unknown;
+      const openedAt = this.source.now();
       try {
         const response = await this.source.open((fields) => this.setFields(fields));
         if (response.status === 204) {
@@ -95,8 +119,17 @@ export class EventStream implements AsyncIterable<SseEvent> {
         return;
       }
       reconnects++;
-      await this.source.sleep(this.retry);
+      this.quickEnds = this.source.now() - openedAt < QUICK_END ? this.quickEnds + 1 : 0;
+      await this.source.sleep(this.reconnectionDelay());
     }
+  }
+
+  /** The wait before the next connection: `retry` with its floor, and backed off after quick ends. */
+  reconnectionDelay(): number {
+    const base = Math.max(this.retry, this.minRetry);
+    if (this.quickEnds < 2) return base;
+    const backedOff = Math.min(base * 2 ** (this.quickEnds - 1), Math.max(this.maxRetry, base));
+    return Math.max(base, backedOff / 2 + (Math.random() * backedOff) / 2);
   }
 
   private setFields(fields: Headers): void {

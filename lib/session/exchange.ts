@@ -1,5 +1,5 @@
 import { joinBytes } from '../message/bytes';
-import { UsageError } from '../message/errors';
+import { TransportError, UsageError } from '../message/errors';
 import type { HttpResponse } from '../message/response';
 import { encodeChunk, LAST_CHUNK } from '../protocol/chunked-encoder';
 import type { Http1Protocol, Http1Result, Http1Yield } from '../protocol/http1-protocol';
@@ -29,6 +29,15 @@ export class Exchange {
   firstByteAt: number | undefined;
   /** Set once the response has ended. */
   result: Http1Result | undefined;
+  /**
+   * The request never left: its first write failed on a connection that was already closed, before the
+   * transport took a byte (`ERR_TRANSPORT_CLOSED`). Sending it again on a new connection is safe for any method.
+   */
+  unsent = false;
+  /** A final response came before the request body was sent whole: the connection cannot carry another request. */
+  bodyCut = false;
+  /** Writes that completed. */
+  private writes = 0;
   /** A step taken without its I/O (the first, at construction; one peeked by `ended()`): handled next. */
   private first: Step<Http1Yield, Http1Result> | undefined;
   /** What to resume the protocol with next. */
@@ -61,8 +70,11 @@ export class Exchange {
         return step.value.response;
       }
       const y = step.value;
-      if (y.type === 'write') await this.write(y.bytes);
-      else if (y.type === 'send-body') await this.sendBody(y.chunked);
+      if (y.type === 'write') {
+        // The first write is the head (with a small body); a later one before the response is the body.
+        if (this.writes === 0) await this.write(y.bytes);
+        else await this.upload(() => this.write(y.bytes));
+      } else if (y.type === 'send-body') await this.upload(() => this.sendBody(y.chunked));
       else if (y.type === 'await-continue') this.input = await this.awaitContinue();
       else if (y.type === 'read') {
         guard.start('headers');
@@ -138,8 +150,50 @@ export class Exchange {
     return this.context.guard.race(this.reading);
   }
 
-  private write(bytes: Uint8Array): Promise<void> {
-    return this.context.guard.race(this.connection.write(bytes));
+  private async write(bytes: Uint8Array): Promise<void> {
+    try {
+      await this.context.guard.race(this.connection.write(bytes));
+    } catch (error) {
+      if (this.writes === 0 && error instanceof TransportError && error.code === 'ERR_TRANSPORT_CLOSED') this.unsent = true;
+      throw error;
+    }
+    this.writes++;
+  }
+
+  /**
+   * Sends the request body while reading the response: a server may answer before it has read the whole body
+   * (a 413, a 401), and may stop reading. A final response that arrives first stops the sending, and is
+   * returned (RFC 9112 §9.5); interim ones do not. A write that fails (the server closed its side) does not
+   * fail the request either while a response may still be read.
+   */
+  private async upload(send: () => Promise<void>): Promise<void> {
+    let sending = true;
+    let failure: unknown;
+    const finished = send().then(
+      () => void (sending = false),
+      (error: unknown) => {
+        sending = false;
+        failure = error;
+      },
+    );
+    try {
+      while (sending) {
+        const input = await Promise.race([this.read(), finished]);
+        if (input === undefined) break; // sending ended first; a read still waiting is taken by the next read()
+        const step = this.protocol.resume(input);
+        if (!step.done && step.value.type === 'read') continue;
+        this.first = step; // a final response, taken by head()
+        this.bodyCut = true;
+        return;
+      }
+    } catch (error) {
+      this.bodyCut = true;
+      throw error;
+    }
+    // The body source's own errors (a bad piece, a wrong length) fail the request; a transport's lets the
+    // response, if the server sent one, be read.
+    if (failure instanceof TransportError) this.bodyCut = true;
+    else if (failure !== undefined) throw failure;
   }
 
   /** Reads for the interim (or final) response; `undefined` when the wait expired, which sends the body. */
@@ -156,7 +210,10 @@ export class Exchange {
     }
   }
 
-  /** Writes a streamed body: chunk-encoded, or as is when the request gave its Content-Length (then checked). */
+  /**
+   * Writes a streamed body: chunk-encoded, or as is when the request gave its Content-Length (then checked).
+   * Stops early, without the last chunk, once a final response has cut the upload.
+   */
   private async sendBody(chunked: boolean): Promise<void> {
     const { request } = this.protocol;
     const declared = chunked ? undefined : Number(request.headers.get('content-length'));
@@ -167,6 +224,7 @@ export class Exchange {
       for (;;) {
         const { done, value } = await this.context.guard.race(iterator.next());
         if (done) break;
+        if (this.bodyCut) return;
         if (!(value instanceof Uint8Array)) {
           throw new UsageError('A streamed request body must yield Uint8Array pieces', 'ERR_INVALID_BODY');
         }

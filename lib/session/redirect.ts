@@ -14,6 +14,8 @@ export interface RedirectPolicy {
   maxRedirects: number;
   /** Follow https → http. */
   allowInsecure: boolean;
+  /** Whether a transport is there for the URL's scheme: a redirect anywhere else is refused. */
+  opens: (url: URL) => boolean;
 }
 
 /** Fields that carry credentials: never sent to another origin than the one they were meant for. */
@@ -29,7 +31,9 @@ const BODY_FIELDS = ['content-length', 'content-type', 'content-encoding', 'cont
  *   Other cases (307, 308, 301/302 of other methods) repeat the method and body; a streamed body cannot be
  *   repeated: RedirectError 'ERR_REDIRECT_BODY_NOT_REPLAYABLE'.
  * - To another origin, `Authorization`, `Cookie`, `Proxy-Authorization` and a `Host` set by hand are dropped.
- * - https → http is refused ('ERR_REDIRECT_INSECURE') unless allowed.
+ * - https → http is refused ('ERR_REDIRECT_INSECURE') unless allowed (the session checks the transport too).
+ * - A scheme no transport opens (`file:`, `data:`, `javascript:`, a transport's name) is refused:
+ *   'ERR_REDIRECT_SCHEME'. It is the peer's doing, so a RedirectError, not a UsageError.
  */
 export function followRedirect(
   request: HttpRequest,
@@ -45,6 +49,12 @@ export function followRedirect(
   }
   if (followed >= policy.maxRedirects) {
     throw new RedirectError(`More than ${policy.maxRedirects} redirects (the last to ${target.href})`, 'ERR_TOO_MANY_REDIRECTS');
+  }
+  if (!policy.opens(target)) {
+    throw new RedirectError(
+      `Refusing to follow a redirect (${status}) to ${target.href}: no transport opens '${target.protocol}' URLs`,
+      'ERR_REDIRECT_SCHEME',
+    );
   }
   if (request.url.protocol === 'https:' && target.protocol === 'http:' && !policy.allowInsecure) {
     throw new RedirectError(

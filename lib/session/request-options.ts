@@ -1,5 +1,5 @@
 import { Headers, type HeadersInit } from '../message/headers';
-import { HttpRequest, type RequestBody } from '../message/request';
+import { absoluteUrl, HttpRequest, type RequestBody } from '../message/request';
 import { authorization, takeUrlCredentials, type AuthOptions } from './auth';
 import { originOf } from './origin';
 import type { RedirectMode } from './redirect';
@@ -56,7 +56,7 @@ export function prepareRequest(input: RequestInput, defaults: RequestDefaults): 
   const given = input instanceof HttpRequest ? input : undefined;
   const options: RequestOptions = input instanceof HttpRequest ? {} : (input ?? {});
   // The URL is parsed once: a given request's is copied (its credentials are taken out below), not changed.
-  const url = given ? new URL(given.url) : new URL(options.path ?? defaults.url.href, defaults.url);
+  const url = given ? new URL(given.url) : absoluteUrl(options.path ?? defaults.url.href, defaults.url);
   const own = given ? given.headers : new Headers(options.headers);
   const urlAuth = takeUrlCredentials(url);
 

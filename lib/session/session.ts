@@ -1,10 +1,9 @@
-import { joinBytes } from '../message/bytes';
-import { UsageError } from '../message/errors';
+import { ByteCollector } from '../message/byte-collector';
+import { RedirectError, UsageError } from '../message/errors';
 import { Headers } from '../message/headers';
 import { absoluteUrl, HttpRequest } from '../message/request';
 import type { HttpResponse, RedirectHop } from '../message/response';
 import type { Http10Options } from '../protocol/http10-protocol';
-import type { Http1Result } from '../protocol/http1-protocol';
 import { authorization, takeUrlCredentials } from './auth';
 import { systemClock, type Clock } from './clock';
 import { asTransportError, Connection } from './connection';
@@ -18,10 +17,10 @@ import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults
 import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
 import { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
 import { StreamingResponse } from './streaming-response';
-import { RequestGuard, type Timeouts } from './timeouts';
+import { activeTimeout, DEFAULT_TIMEOUTS, RequestGuard, type Timeouts } from './timeouts';
 import type { Transport, TransportFactory } from './transport';
 
-/** What a request without timeouts (and a reconnection wait) is guarded with: shared, never written to. */
+/** What a reconnection wait is guarded with: shared, never written to. */
 const NO_TIMEOUTS: Timeouts = {};
 
 /** One exchange whose response head is in. */
@@ -60,9 +59,14 @@ async function drain(exchange: Exchange, limit: number): Promise<boolean> {
  * server allows, and runs its requests one at a time, in order. See docs/session.md.
  */
 export class Session implements AsyncDisposable {
-  /** Registers a transport factory in the default registry, for a URL scheme ('http') or a name ('forge-tls'). */
-  static registerTransport(nameOrScheme: string, factory: TransportFactory): void {
-    defaultRegistry.register(nameOrScheme, factory);
+  /** Registers a transport factory in the default registry for the URLs of a scheme ('http', 'mem'). */
+  static registerTransport(scheme: string, factory: TransportFactory): void {
+    defaultRegistry.register(scheme, factory);
+  }
+
+  /** Registers a transport factory in the default registry under a name, for `transport: name` ('forge-tls'). */
+  static registerNamedTransport(name: string, factory: TransportFactory): void {
+    defaultRegistry.registerNamed(name, factory);
   }
 
   /** The session URL (credentials taken out). */
@@ -72,6 +76,8 @@ export class Session implements AsyncDisposable {
   private readonly registry: TransportRegistry;
   private readonly defaults: RequestDefaults;
   private readonly protocolFactory: ProtocolFactory;
+  /** The session's timeouts over the defaults: what a request without its own uses. */
+  private readonly timeouts: Timeouts;
   private readonly queue = new RequestQueue();
   /** The guards of the requests (and reconnection waits) in progress: close() fails them. */
   private readonly inProgress = new Set<RequestGuard>();
@@ -92,21 +98,22 @@ export class Session implements AsyncDisposable {
     this.registry = options.registry ?? defaultRegistry;
     this.defaults = { url: this.url, headers: new Headers(options.headers), auth };
     this.protocolFactory = options.protocolFactory ?? defaultProtocolFactory(version);
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   }
 
   /** Sends a request (default: GET the session URL) and reads its whole response. */
   async send(input?: RequestInput): Promise<HttpResponse> {
     const active = await this.begin(input, false);
     // Straight from the exchange: `pull` is for a StreamingResponse, read piece by piece by its consumer.
-    const pieces: Uint8Array[] = [];
+    const body = new ByteCollector(expectedLength(active.response));
     try {
-      for (let piece = await active.exchange.nextData(); piece !== null; piece = await active.exchange.nextData()) pieces.push(piece);
+      for (let piece = await active.exchange.nextData(); piece !== null; piece = await active.exchange.nextData()) body.push(piece);
     } catch (error) {
       void this.abandon(active);
       throw error;
     }
     this.end(active);
-    active.response.body = joinBytes(pieces);
+    active.response.body = body.bytes();
     return active.response;
   }
 
@@ -128,6 +135,7 @@ export class Session implements AsyncDisposable {
       {
         open: (edit) => this.open(editHeaders(input, edit), true),
         sleep: (ms) => this.sleep(ms, signal),
+        now: () => this.clock.now(),
       },
       options,
     );
@@ -176,15 +184,18 @@ export class Session implements AsyncDisposable {
       const policy = this.redirectPolicy(prepared);
       const redirects: RedirectHop[] = [];
       let request = prepared.request;
+      /** After a hop over TLS, the next may not go in the clear (checked on the transport, not the scheme). */
+      let secure = false;
       for (;;) {
-        const hop = await this.exchangeHead(request, guard);
+        const hop = await this.exchangeHead(request, guard, secure && !policy.allowInsecure);
+        secure = hop.connection.transport.secure;
         unsettled = hop.connection;
         const { exchange, response } = hop;
         const redirect = policy.mode === 'manual' ? undefined : exchange.protocol.redirectOf(response);
         if (redirect) {
           // A small body is read and dropped so the connection can carry the next hop; past the limit it is
           // not worth reading (a peer could send one without end): the connection is closed instead.
-          if (await drain(exchange, REDIRECT_BODY_LIMIT)) this.settle(hop.connection, exchange.result!);
+          if (await drain(exchange, REDIRECT_BODY_LIMIT)) this.settle(hop.connection, exchange);
           else void this.discard(hop.connection);
           unsettled = undefined;
           redirects.push({ status: response.status, url: request.url.href });
@@ -212,7 +223,7 @@ export class Session implements AsyncDisposable {
    * One exchange up to its response head, on the kept-alive connection if it fits. If that connection turns
    * out to be dead before any response byte, the request is sent again on a new one, if that is safe.
    */
-  private async exchangeHead(request: HttpRequest, guard: RequestGuard): Promise<Hop> {
+  private async exchangeHead(request: HttpRequest, guard: RequestGuard, secureOnly: boolean): Promise<Hop> {
     for (;;) {
       const exchange = new Exchange(this.protocolFactory(request, this.protocolOptions()), {
         guard,
@@ -220,13 +231,23 @@ export class Session implements AsyncDisposable {
         expectContinueTimeout: this.options.expectContinueTimeout ?? 1000,
       });
       const { connection, connectTime } = await this.connect(request.url, guard);
+      if (secureOnly && !connection.transport.secure) {
+        void this.discard(connection);
+        throw new RedirectError(
+          `Refusing to follow a redirect from a TLS connection to ${request.url.href}, whose transport is not secure: set allowInsecureRedirect to allow it`,
+          'ERR_REDIRECT_INSECURE',
+        );
+      }
       const reused = connection.exchanges > 0;
       guard.watch(() => void connection.close());
       try {
         return { exchange, connection, connectTime, response: await exchange.head(connection) };
       } catch (error) {
         void this.discard(connection);
-        if (!reused || exchange.received > 0 || guard.failure || !isConnectionLoss(error)) throw error;
+        // A request that never left can go again on a new connection, whatever its method.
+        if (!reused || guard.failure) throw error;
+        if (exchange.unsent) continue;
+        if (exchange.received > 0 || !isConnectionLoss(error)) throw error;
         if (!isReplayable(request)) throw maybeProcessed(request, error);
         // A fresh connection is not reused: this loops at most once more.
       }
@@ -237,11 +258,12 @@ export class Session implements AsyncDisposable {
   private async connect(url: URL, guard: RequestGuard): Promise<{ connection: Connection; connectTime: number | undefined }> {
     const origin = originOf(url);
     const current = this.connection;
-    if (current && !current.closed && current.origin === origin) return { connection: current, connectTime: undefined };
+    if (current && current.origin === origin && current.claim()) return { connection: current, connectTime: undefined };
     this.connection = undefined;
     await current?.close();
     const factory = this.factoryFor(url);
-    const { connect, tls } = guard.timeouts;
+    const connect = activeTimeout(guard.timeouts.connect);
+    const tls = activeTimeout(guard.timeouts.tls);
     const started = this.clock.now();
     const opening = Promise.resolve().then(() =>
       factory.open(url, { tls: this.options.tls, timeouts: { connect, tls }, clock: this.clock, signal: guard.signal }),
@@ -276,7 +298,7 @@ export class Session implements AsyncDisposable {
   private end(active: Active): void {
     if (active.over) return;
     active.over = true;
-    this.settle(active.connection, active.exchange.result!);
+    this.settle(active.connection, active.exchange);
     active.response.timings.total = this.clock.now() - active.startedAt;
     active.guard.dispose();
     active.release();
@@ -291,9 +313,14 @@ export class Session implements AsyncDisposable {
     return this.discard(active.connection);
   }
 
-  /** After a complete response: keep the connection for the next request, or close it. */
-  private settle(connection: Connection, result: Http1Result): void {
-    if (result.keepAlive && !connection.closed && this.connection === connection) connection.carry(result.remaining);
+  /**
+   * After a complete response: keep the connection for the next request, or close it. Bytes after the response
+   * can be no answer of ours (the session never pipelines): a connection with any left over is closed.
+   */
+  private settle(connection: Connection, exchange: Exchange): void {
+    const result = exchange.result!;
+    const reusable = result.keepAlive && result.remaining.length === 0 && !exchange.bodyCut;
+    if (reusable && !connection.closed && this.connection === connection) connection.park();
     else void this.discard(connection);
   }
 
@@ -313,11 +340,16 @@ export class Session implements AsyncDisposable {
     }
   }
 
-  /** The explicit transport for the session URL's scheme; the registry for the others. */
+  /** The explicit transport for the session URL's scheme; the registry's for the URL's scheme otherwise. */
   private factoryFor(url: URL): TransportFactory {
     const { transport } = this.options;
     if (transport === undefined || url.protocol !== this.url.protocol) return this.registry.resolve(url);
-    return typeof transport === 'string' ? this.registry.resolve(url, transport) : transport;
+    return typeof transport === 'string' ? this.registry.resolveNamed(transport) : transport;
+  }
+
+  /** Whether the session has a transport for a URL: what a redirect may lead to. */
+  private opens(url: URL): boolean {
+    return (this.options.transport !== undefined && url.protocol === this.url.protocol) || this.registry.get(url.protocol) !== undefined;
   }
 
   private protocolOptions(): Http10Options {
@@ -327,9 +359,9 @@ export class Session implements AsyncDisposable {
   }
 
   private timeoutsOf(prepared: PreparedRequest): Timeouts {
-    if (prepared.timeout === undefined && this.options.timeouts === undefined) return NO_TIMEOUTS;
+    if (prepared.timeout === undefined) return this.timeouts;
     const own = typeof prepared.timeout === 'number' ? { total: prepared.timeout } : prepared.timeout;
-    return { ...this.options.timeouts, ...own };
+    return { ...this.timeouts, ...own };
   }
 
   private redirectPolicy(prepared: PreparedRequest): RedirectPolicy {
@@ -337,6 +369,13 @@ export class Session implements AsyncDisposable {
       mode: prepared.redirect ?? this.options.redirect ?? 'follow',
       maxRedirects: prepared.maxRedirects ?? this.options.maxRedirects ?? 20,
       allowInsecure: this.options.allowInsecureRedirect ?? false,
+      opens: (url) => this.opens(url),
     };
   }
+}
+
+/** A body's announced length, as a size hint for collecting it (the collector does not trust it blindly). */
+function expectedLength(response: HttpResponse): number {
+  const length = Number(response.headers.get('content-length'));
+  return Number.isSafeInteger(length) && length > 0 ? length : 0;
 }

@@ -1,7 +1,9 @@
 import { AbortError, TimeoutError } from '../message/errors';
 import type { Clock } from './clock';
 
-/** Timeouts in milliseconds. One left unset (or not finite) does not apply. */
+/**
+ * Timeouts in milliseconds. Unset ones take the defaults below; `0` or `Infinity` turns one off.
+ */
 export interface Timeouts {
   /** Opening the TCP connection: passed to the transport factory, which enforces it. */
   connect?: number;
@@ -13,6 +15,23 @@ export interface Timeouts {
   bodyIdle?: number;
   /** The whole request, redirects included; for a streaming response, until its body has ended. */
   total?: number;
+}
+
+/**
+ * What a request waits at most unless told otherwise: a server that never answers must not hold a request
+ * forever. The same as undici's (10 s to connect, 300 s for the head and between body bytes); the handshake
+ * gets as long as the connect. No default bound on the whole request: a download may rightly take hours.
+ */
+export const DEFAULT_TIMEOUTS: Readonly<Required<Pick<Timeouts, 'connect' | 'tls' | 'headers' | 'bodyIdle'>>> = Object.freeze({
+  connect: 10_000,
+  tls: 10_000,
+  headers: 300_000,
+  bodyIdle: 300_000,
+});
+
+/** A timeout as the timers take it: undefined when off (`0`, `Infinity`, not a number). */
+export function activeTimeout(ms: number | undefined): number | undefined {
+  return ms !== undefined && ms > 0 && ms < Infinity ? ms : undefined;
 }
 
 /** The timeouts the session itself runs (connect and tls belong to the transport factory). */
@@ -31,7 +50,8 @@ export class RequestGuard {
   failure: Error | undefined;
   /** Made on the first use of `signal`: most requests never need one. */
   private controller: AbortController | undefined;
-  private readonly timers = new Map<GuardedPhase, unknown>();
+  /** A timer per phase started once; stopping and restarting a phase only moves its deadline (see `start`). */
+  private readonly timers = new Map<GuardedPhase, PhaseTimer>();
   /** The rejecters of the races running now (a set, not a shared promise: a long stream must not pile up callbacks). */
   private readonly racers = new Set<(error: Error) => void>();
   private readonly unlisten: Array<() => void> = [];
@@ -67,18 +87,36 @@ export class RequestGuard {
     return this.controller.signal;
   }
 
-  /** Arms the timer of a phase, if that timeout is set and not armed already. */
+  /**
+   * Runs the timeout of a phase, unless it is off or running already. The body-idle phase starts and stops at
+   * every read: rather than a new timer each time, its first timer stays and a restart moves its deadline; when
+   * it fires early it sleeps again until the deadline, and if the phase is stopped then, it lapses.
+   */
   start(phase: GuardedPhase): void {
-    const ms = this.timeouts[phase];
-    if (ms === undefined || !Number.isFinite(ms) || this.failure || this.disposed || this.timers.has(phase)) return;
-    this.timers.set(phase, this.clock.setTimeout(() => this.fail(new TimeoutError(phase, ms)), Math.max(0, ms)));
+    const ms = activeTimeout(this.timeouts[phase]);
+    if (ms === undefined || this.failure || this.disposed) return;
+    const timer = this.timers.get(phase);
+    if (timer) {
+      if (!timer.running) {
+        timer.running = true;
+        timer.deadline = this.clock.now() + ms;
+      }
+      return;
+    }
+    const fresh: PhaseTimer = { running: true, deadline: this.clock.now() + ms, handle: undefined };
+    this.timers.set(phase, fresh);
+    this.arm(phase, fresh, ms);
   }
 
   stop(phase: GuardedPhase): void {
     const timer = this.timers.get(phase);
-    if (timer === undefined) return;
-    this.clock.clearTimeout(timer);
-    this.timers.delete(phase);
+    if (!timer) return;
+    if (phase === 'bodyIdle') {
+      timer.running = false; // it lapses when it fires, unless the next read restarted it
+    } else {
+      this.clock.clearTimeout(timer.handle);
+      this.timers.delete(phase);
+    }
   }
 
   /** `promise`, unless the request fails first. */
@@ -129,6 +167,18 @@ export class RequestGuard {
     this.clearAll();
   }
 
+  private arm(phase: GuardedPhase, timer: PhaseTimer, ms: number): void {
+    timer.handle = this.clock.setTimeout(() => {
+      if (!timer.running) {
+        this.timers.delete(phase);
+        return;
+      }
+      const left = timer.deadline - this.clock.now();
+      if (left > 0) this.arm(phase, timer, left);
+      else this.fail(new TimeoutError(phase, this.timeouts[phase]!));
+    }, ms);
+  }
+
   private fail(error: Error): void {
     if (this.failure || this.disposed) return;
     this.failure = error;
@@ -142,9 +192,9 @@ export class RequestGuard {
 
   private clearAll(): void {
     this.inProgress.delete(this);
-    // Most requests arm no timer and listen to no signal: skip the (allocating) clear of an empty Map.
+    // Most requests arm one timer or none, and listen to no signal: skip the (allocating) clear of an empty Map.
     if (this.timers.size > 0) {
-      for (const timer of this.timers.values()) this.clock.clearTimeout(timer);
+      for (const timer of this.timers.values()) this.clock.clearTimeout(timer.handle);
       this.timers.clear();
     }
     if (this.unlisten.length > 0) {
@@ -152,4 +202,11 @@ export class RequestGuard {
       this.unlisten.length = 0;
     }
   }
+}
+
+/** One phase's timer: it fires at or after `deadline` while `running`. */
+interface PhaseTimer {
+  running: boolean;
+  deadline: number;
+  handle: unknown;
 }

@@ -217,17 +217,17 @@ describe('response framing', () => {
     expect((await session.send()).text()).toBe('abc');
   });
 
-  test('bytes after a response are the start of the next one', async () => {
-    const server = await rawServer(async (socket, reader) => {
+  test('bytes after a response are never taken for the next one: the connection is closed', async () => {
+    const server = await rawServer(async (socket, reader, index) => {
       await reader.request();
-      // Both responses at once: the second one is carried over to the next request.
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirstHTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond');
-      await reader.request();
+      // A second response glued to the first: the session never pipelines, so it cannot be an answer.
+      if (index === 0) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirstHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ninjected');
+      else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond');
     });
     await using session = new Session(server.origin, { transport: tcp });
     expect((await session.send()).text()).toBe('first');
     expect((await session.send()).text()).toBe('second');
-    expect(server.sockets).toHaveLength(1);
+    expect(server.sockets).toHaveLength(2);
   });
 
   test('malformed responses are ParseErrors; a connection closed before the head is an IncompleteMessageError', async () => {
@@ -344,18 +344,37 @@ describe('keep-alive and retry', () => {
     expect(server.sockets).toHaveLength(2);
   });
 
-  test('a POST on such a connection is not retried: ERR_REQUEST_MAYBE_PROCESSED', async () => {
+  test('a POST after the server closed the idle connection goes on a new one (the close was seen while idle)', async () => {
     const { server, received } = await closingServer();
     await using session = new Session(server.origin, { transport: tcp });
     await session.send();
     await tick(30);
+    expect((await session.send({ method: 'POST', body: 'once' })).text()).toBe('ok');
+    expect(server.sockets).toHaveLength(2);
+    expect(received).toEqual(['GET /', 'POST /']);
+  });
+
+  test('a POST the server took and dropped unanswered is not retried: ERR_REQUEST_MAYBE_PROCESSED', async () => {
+    const received: string[] = [];
+    const server = await rawServer(async (socket, reader) => {
+      for (let request = await reader.request(); request; request = await reader.request()) {
+        received.push(`${request.method} ${request.target}`);
+        if (request.method === 'POST') {
+          socket.resetAndDestroy();
+          return;
+        }
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      }
+    });
+    await using session = new Session(server.origin, { transport: tcp });
+    await session.send();
     const error = await rejection(session.send({ method: 'POST', body: 'once' }));
     expect(error).toBeInstanceOf(TransportError);
     expect(error.code).toBe('ERR_REQUEST_MAYBE_PROCESSED');
     expect(error.message).toMatch(/may or may not have been processed/);
     expect(error.cause).toBeInstanceOf(HttpError);
     expect(server.sockets).toHaveLength(1);
-    expect(received).toEqual(['GET /']);
+    expect(received).toEqual(['GET /', 'POST /']);
     // The session goes on with a new connection.
     expect((await session.send()).text()).toBe('ok');
   });
@@ -416,7 +435,7 @@ describe('transports, protocols and the session lifecycle', () => {
   test('transports by scheme through the registry, by name, or a private registry', async () => {
     const server = await echoServer();
     const registry = new TransportRegistry();
-    registry.register('loopback', tcp);
+    registry.registerNamed('loopback', tcp);
     await using named = new Session(server.origin, { registry, transport: 'loopback' });
     expect((await named.send()).status).toBe(200);
 

@@ -13,10 +13,13 @@ describe('the Node entry point', () => {
   test('registers http → NodeTcp, https → NodeTls, and the names node-tcp, node-tls, forge-tls', () => {
     expect(defaultRegistry.get('http')).toBeInstanceOf(NodeTcp);
     expect(defaultRegistry.get('https')).toBeInstanceOf(NodeTls);
-    expect(defaultRegistry.get('node-tcp')).toBe(defaultRegistry.get('http'));
-    expect(defaultRegistry.get('node-tls')).toBe(defaultRegistry.get('https'));
-    expect(typeof defaultRegistry.get('forge-tls')?.open).toBe('function');
+    expect(defaultRegistry.getNamed('node-tcp')).toBe(defaultRegistry.get('http'));
+    expect(defaultRegistry.getNamed('node-tls')).toBe(defaultRegistry.get('https'));
+    expect(typeof defaultRegistry.getNamed('forge-tls')?.open).toBe('function');
     expect(defaultRegistry.get('HTTP:')).toBe(defaultRegistry.get('http'));
+    // Names are not schemes: a URL (or a server's redirect) cannot pick a transport by its name.
+    expect(defaultRegistry.get('node-tcp')).toBeUndefined();
+    expect(defaultRegistry.get('forge-tls')).toBeUndefined();
   });
 
   test('`await new Session(url).send()` works with no set-up against a node:http server', async () => {

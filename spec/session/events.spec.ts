@@ -25,6 +25,9 @@ function collect(iterable: AsyncIterable<SseEvent>, stop: (events: SseEvent[]) =
   return { events, done };
 }
 
+/** Timeouts off, for the tests that count the clock's timers: only the reconnection waits are left. */
+const untimed = { connect: 0, tls: 0, headers: 0, bodyIdle: 0 };
+
 describe('server-sent events', () => {
   test('reconnects after the stream ends, waiting `retry`, with Last-Event-ID', async () => {
     const clock = new ManualClock();
@@ -35,8 +38,8 @@ describe('server-sent events', () => {
       if (requests.length === 1) res.end('retry: 50\nid: 1\ndata: one\n\nid: 2\nevent: update\ndata: two\n\n');
       else res.write(`id: 3\ndata: three\ndata: lines\n\n`);
     });
-    await using session = new Session(server.origin, { transport: tcp, clock });
-    const stream = session.events({ path: '/feed' });
+    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: untimed });
+    const stream = session.events({ path: '/feed' }, { minRetry: 0 });
     const { events, done } = collect(stream, (got) => got.length === 3);
     await until(() => events.length === 2 && clock.pending === 1);
     expect(stream.retry).toBe(50);
@@ -76,7 +79,7 @@ describe('server-sent events', () => {
       }
     });
     await using session = new Session(server.origin, { transport: tcp });
-    const { events, done } = collect(session.events(), (got) => got.length === 3);
+    const { events, done } = collect(session.events(undefined, { minRetry: 0 }), (got) => got.length === 3);
     await done;
     expect(events.map((e) => `${e.data}@${e.id}`)).toEqual(['first@a', 'second@a', 'third@a']);
     expect(server.sockets).toHaveLength(3);
@@ -133,11 +136,11 @@ describe('server-sent events', () => {
       res.setHeader('content-type', 'text/event-stream');
       res.end(': nothing\n\n');
     });
-    await using session = new Session(server.origin, { transport: tcp, clock });
-    const { done } = collect(session.events(undefined, { retry: 10, maxReconnects: 2 }));
+    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: untimed });
+    const { done } = collect(session.events(undefined, { retry: 10, minRetry: 0, maxReconnects: 2 }));
     for (let i = 1; i <= 2; i++) {
       await until(() => clock.pending === 1);
-      clock.advance(10);
+      clock.advance(20); // the second wait is backed off: 10 to 20 ms
     }
     await done;
     expect(requests).toBe(3);
@@ -150,7 +153,7 @@ describe('server-sent events', () => {
       socket.destroy();
     });
     await using session = new Session(server.origin, { transport: tcp });
-    const error = await rejection(collect(session.events(undefined, { retry: 1, maxReconnects: 1 })).done);
+    const error = await rejection(collect(session.events(undefined, { retry: 1, minRetry: 0, maxReconnects: 1 })).done);
     expect(error.code).toBe('ERR_INCOMPLETE_MESSAGE');
     expect(server.sockets).toHaveLength(2);
   });
@@ -162,7 +165,7 @@ describe('server-sent events', () => {
       res.end('data: only\n\n');
     });
     const controller = new AbortController();
-    await using session = new Session(server.origin, { transport: tcp, clock });
+    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: untimed });
     const { events, done } = collect(session.events({ signal: controller.signal }));
     await until(() => events.length === 1 && clock.pending === 1);
     controller.abort('enough');

@@ -131,7 +131,8 @@ describe('timeouts', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.phase).toBe('connect');
 
-    await using handshaking = new Session('http://example.test/', { transport: factory, clock, timeouts: { tls: 500 } });
+    // 0 turns the (default) connect timeout off.
+    await using handshaking = new Session('http://example.test/', { transport: factory, clock, timeouts: { connect: 0, tls: 500 } });
     const other = handshaking.send();
     await until(() => factory.calls.length === 2);
     clock.advance(500);
