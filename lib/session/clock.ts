@@ -41,6 +41,13 @@ export class ManualClock implements Clock {
     return this.timers.size;
   }
 
+  /** Milliseconds until the next timer is due, or undefined when none is waiting. */
+  get nextDue(): number | undefined {
+    let at: number | undefined;
+    for (const timer of this.timers.values()) if (at === undefined || timer.at < at) at = timer.at;
+    return at === undefined ? undefined : at - this.time;
+  }
+
   /** Moves time forward by `ms`, firing due timers in time order (and those they set, if due). */
   advance(ms: number): void {
     const end = this.time + ms;

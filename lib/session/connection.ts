@@ -1,4 +1,5 @@
 import { HttpError, TransportError } from '../message/errors';
+import { afterPendingIo } from './io-turn';
 import type { Transport } from './transport';
 
 /**
@@ -56,8 +57,14 @@ export class Connection {
     waiting.then(spoil, spoil);
   }
 
-  /** Takes the parked connection for an exchange: false when it is closed (by the peer or the session). */
-  claim(): boolean {
+  /**
+   * Takes the parked connection for an exchange: false when it is closed (by the peer or the session). With
+   * `settle`, it first lets the runtime handle the I/O already received: a server that ends the connection
+   * right after its answer has its end seen here, not after the next request was written (which a request
+   * that cannot be retried must not risk).
+   */
+  async claim(settle: boolean): Promise<boolean> {
+    if (settle && !this.closed && this.waiting) await afterPendingIo();
     this.parked = false;
     return !this.closed;
   }

@@ -230,7 +230,7 @@ export class Session implements AsyncDisposable {
         clock: this.clock,
         expectContinueTimeout: this.options.expectContinueTimeout ?? 1000,
       });
-      const { connection, connectTime } = await this.connect(request.url, guard);
+      const { connection, connectTime } = await this.connect(request.url, guard, isReplayable(request));
       if (secureOnly && !connection.transport.secure) {
         void this.discard(connection);
         throw new RedirectError(
@@ -255,10 +255,10 @@ export class Session implements AsyncDisposable {
   }
 
   /** The kept-alive connection if it is to the same origin; otherwise a new one (the old one is closed). */
-  private async connect(url: URL, guard: RequestGuard): Promise<{ connection: Connection; connectTime: number | undefined }> {
+  private async connect(url: URL, guard: RequestGuard, replayable: boolean): Promise<{ connection: Connection; connectTime: number | undefined }> {
     const origin = originOf(url);
     const current = this.connection;
-    if (current && current.origin === origin && current.claim()) return { connection: current, connectTime: undefined };
+    if (current && current.origin === origin && (await current.claim(!replayable))) return { connection: current, connectTime: undefined };
     this.connection = undefined;
     await current?.close();
     const factory = this.factoryFor(url);
