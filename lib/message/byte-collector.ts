@@ -1,3 +1,5 @@
+import type { Headers } from './headers';
+
 /** Up to this much is allocated at once on the word of a `Content-Length`; past it the buffer grows as bytes come. */
 const MAX_PRESIZE = 16 * 1024 * 1024;
 
@@ -51,4 +53,10 @@ export class ByteCollector {
     this.single = undefined;
     this.buffer = next;
   }
+}
+
+/** A body's announced `Content-Length`, as a size hint for a collector (0 when absent or not one number). */
+export function expectedLength(headers: Headers): number {
+  const length = Number(headers.get('content-length'));
+  return Number.isSafeInteger(length) && length > 0 ? length : 0;
 }

@@ -1,4 +1,4 @@
-import { ByteCollector } from '../message/byte-collector';
+import { ByteCollector, expectedLength } from '../message/byte-collector';
 import { RedirectError, UsageError } from '../message/errors';
 import { Headers } from '../message/headers';
 import { absoluteUrl, HttpRequest } from '../message/request';
@@ -105,7 +105,7 @@ export class Session implements AsyncDisposable {
   async send(input?: RequestInput): Promise<HttpResponse> {
     const active = await this.begin(input, false);
     // Straight from the exchange: `pull` is for a StreamingResponse, read piece by piece by its consumer.
-    const body = new ByteCollector(expectedLength(active.response));
+    const body = new ByteCollector(expectedLength(active.response.headers));
     try {
       for (let piece = await active.exchange.nextData(); piece !== null; piece = await active.exchange.nextData()) body.push(piece);
     } catch (error) {
@@ -374,8 +374,3 @@ export class Session implements AsyncDisposable {
   }
 }
 
-/** A body's announced length, as a size hint for collecting it (the collector does not trust it blindly). */
-function expectedLength(response: HttpResponse): number {
-  const length = Number(response.headers.get('content-length'));
-  return Number.isSafeInteger(length) && length > 0 ? length : 0;
-}

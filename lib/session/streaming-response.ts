@@ -1,4 +1,4 @@
-import { joinBytes } from '../message/bytes';
+import { ByteCollector, expectedLength } from '../message/byte-collector';
 import type { Challenge } from '../auth/challenge';
 import { UsageError } from '../message/errors';
 import type { Headers } from '../message/headers';
@@ -67,9 +67,9 @@ export class StreamingResponse implements AsyncDisposable {
 
   /** The whole body. */
   async bytes(): Promise<Uint8Array> {
-    const pieces: Uint8Array[] = [];
-    for await (const piece of this.body) pieces.push(piece);
-    return joinBytes(pieces);
+    const body = new ByteCollector(expectedLength(this.headers));
+    for await (const piece of this.body) body.push(piece);
+    return body.bytes();
   }
 
   /** The whole body decoded as UTF-8 (invalid sequences replaced). */

@@ -1,0 +1,62 @@
+import { ByteCollector, expectedLength } from '../../lib/message/byte-collector';
+import { Headers } from '../../lib/message/headers';
+
+const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
+
+describe('ByteCollector', () => {
+  test('no piece: an empty body', () => {
+    expect(new ByteCollector().bytes()).toEqual(new Uint8Array(0));
+  });
+
+  test('a single piece is returned as it is, uncopied', () => {
+    const piece = bytes(1, 2, 3);
+    const collector = new ByteCollector(3);
+    collector.push(piece);
+    expect(collector.bytes()).toBe(piece);
+  });
+
+  test('pieces are copied in order, empty pieces skipped; a piece after the first can be reused once pushed', () => {
+    const collector = new ByteCollector();
+    collector.push(bytes(0));
+    const scratch = new Uint8Array(1);
+    for (let i = 1; i < 5000; i++) {
+      scratch[0] = i & 0xff;
+      collector.push(scratch);
+      collector.push(new Uint8Array(0));
+    }
+    const body = collector.bytes();
+    expect(body.length).toBe(5000);
+    expect(collector.length).toBe(5000);
+    for (let i = 0; i < 5000; i++) expect(body[i]).toBe(i & 0xff);
+  });
+
+  test('with the expected length, the buffer is sized once: the body is a view of exactly that buffer', () => {
+    const collector = new ByteCollector(10);
+    collector.push(bytes(1, 2, 3, 4));
+    collector.push(bytes(5, 6, 7, 8, 9, 10));
+    const body = collector.bytes();
+    expect(Array.from(body)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(body.buffer.byteLength).toBe(10);
+  });
+
+  test('a false, huge expected length allocates at most 16 MiB ahead', () => {
+    const collector = new ByteCollector(100e9);
+    collector.push(bytes(1));
+    collector.push(bytes(2));
+    expect(collector.bytes().buffer.byteLength).toBe(16 * 1024 * 1024);
+  });
+
+  test('more than expected still fits: the buffer doubles', () => {
+    const collector = new ByteCollector(4);
+    for (let i = 0; i < 10; i++) collector.push(bytes(i, i));
+    expect(Array.from(collector.bytes())).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]);
+    expect(collector.bytes().buffer.byteLength).toBe(1024); // the smallest buffer it grows to
+  });
+
+  test('expectedLength reads one Content-Length, anything else is no hint', () => {
+    expect(expectedLength(new Headers([['content-length', '42']]))).toBe(42);
+    expect(expectedLength(new Headers())).toBe(0);
+    expect(expectedLength(new Headers([['content-length', '5, 5']]))).toBe(0);
+    expect(expectedLength(new Headers([['content-length', '-3']]))).toBe(0);
+  });
+});
