@@ -1,0 +1,130 @@
+/**
+ * Helpers for the hostile-server specs (spec/hostile): a raw server that answers every request with a script,
+ * writers that dribble or flood a socket, a check that the server saw every connection closed, a time bound
+ * on a failure, and a sampler of the memory the process holds while a request runs.
+ */
+import type * as net from 'node:net';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { rawServer, rejection, type RawServer, type Rejection } from '../session/support';
+import { tick } from './time';
+
+/**
+ * A raw TCP server: on each connection it reads the request head, then runs `script` with the socket (the
+ * script writes the exact bytes of the reply, or misbehaves). `index` counts connections from 0.
+ */
+export function scriptedServer(script: (socket: net.Socket, index: number) => unknown): Promise<RawServer> {
+  return rawServer(async (socket, reader, index) => {
+    if (await reader.head()) await script(socket, index);
+  });
+}
+
+/** The latin1 bytes of `text`, or the bytes as they are. */
+function toBuffer(bytes: string | Uint8Array): Buffer {
+  return typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Buffer.from(bytes);
+}
+
+/** Writes `bytes` one byte every `everyMs`, stopping early if the socket goes away. Resolves with the bytes written. */
+export async function dribble(socket: net.Socket, bytes: string | Uint8Array, everyMs: number): Promise<number> {
+  const all = toBuffer(bytes);
+  let written = 0;
+  for (; written < all.length && socket.writable; written++) {
+    socket.write(all.subarray(written, written + 1));
+    await tick(everyMs);
+  }
+  return written;
+}
+
+/**
+ * Writes `prefix`, then `piece` over and over, honouring backpressure (so the server itself holds at most one
+ * socket buffer), until the socket goes away or `maxBytes` have been written. Resolves with the bytes written.
+ */
+export async function flood(socket: net.Socket, prefix: string | Uint8Array, piece: string | Uint8Array, maxBytes = Infinity): Promise<number> {
+  // Small pieces go out many at a time: one system call per 12-byte field would make the server the bottleneck.
+  const one = toBuffer(piece);
+  const repeated = Buffer.concat(Array(Math.ceil(16 * 1024 / one.length)).fill(one));
+  let written = 0;
+  const write = async (bytes: Buffer): Promise<void> => {
+    written += bytes.length;
+    if (socket.write(bytes)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+  };
+  await write(toBuffer(prefix));
+  while (written < maxBytes && socket.writable) await write(repeated);
+  return written;
+}
+
+/** Waits (real time) until every socket in `sockets` has closed; fails, saying how many are open, after `ms`. */
+export async function allClosed(sockets: net.Socket[], ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (sockets.some((socket) => !socket.destroyed)) {
+    if (Date.now() > deadline) {
+      const open = sockets.filter((socket) => !socket.destroyed).length;
+      throw new Error(`${open} of ${sockets.length} server-side connections still open after ${ms} ms`);
+    }
+    await tick(5);
+  }
+}
+
+/**
+ * The error `promise` rejects with, failing the test if it resolves or takes `ms` or more: a bound that tells a
+ * hang from a defence, not a speed measurement.
+ */
+export async function rejectionWithin(promise: Promise<unknown>, ms = 2000): Promise<Rejection> {
+  const started = Date.now();
+  const error = await rejection(promise);
+  const took = Date.now() - started;
+  if (took >= ms) throw new Error(`the failure (${error.name} ${error.code}) took ${took} ms, the bound is ${ms} ms`, { cause: error });
+  return error;
+}
+
+/**
+ * A full garbage collection. Jest runs without --expose-gc; the V8 flag can still be set at run time, and a
+ * new context then has `gc` on its global.
+ */
+function collectGarbage(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+const gc = collectGarbage();
+
+/** Bytes the process holds in JS objects and array buffers. */
+function liveBytes(): number {
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
+
+/**
+ * Runs `run` while sampling, every `everyMs` and after a full collection each time, the live memory of the
+ * process; resolves with what `run` resolved with and the largest growth over the memory before it. Live
+ * memory, not the heap's size: garbage the collector has not reached yet does not count.
+ */
+export async function peakMemoryGrowth<T>(run: () => Promise<T>, everyMs = 25): Promise<{ value: T; growth: number }> {
+  gc();
+  const baseline = liveBytes();
+  let peak = baseline;
+  const sample = (): void => {
+    gc();
+    peak = Math.max(peak, liveBytes());
+  };
+  const sampler = setInterval(sample, everyMs);
+  try {
+    const value = await run();
+    sample();
+    return { value, growth: peak - baseline };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** Mebibytes, for bounds that read as sizes. */
+export const MiB = 1024 * 1024;
