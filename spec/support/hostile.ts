@@ -1,12 +1,14 @@
 /**
  * Helpers for the hostile-server specs (spec/hostile): a raw server that answers every request with a script,
- * writers that dribble or flood a socket, a check that the server saw every connection closed, a time bound
- * on a failure, and a sampler of the memory the process holds while a request runs.
+ * writers that dribble or flood a socket, waits for a condition and for the server to see every connection
+ * closed, a NodeTcp that counts what the client read, a time bound on a failure, and a sampler of the memory
+ * the process holds while a request runs.
  */
 import type * as net from 'node:net';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { rawServer, rejection, type RawServer, type Rejection } from '../session/support';
+import type { TransportFactory } from '../../lib/session/transport';
+import { rawServer, rejection, tcp, type RawServer, type Rejection } from '../session/support';
 import { tick } from './time';
 
 /**
@@ -62,16 +64,43 @@ export async function flood(socket: net.Socket, prefix: string | Uint8Array, pie
   return written;
 }
 
-/** Waits (real time) until every socket in `sockets` has closed; fails, saying how many are open, after `ms`. */
-export async function allClosed(sockets: net.Socket[], ms = 2000): Promise<void> {
+/** Waits (real time) until `condition` holds; fails, with `what` it was waiting for, after `ms`. */
+export async function until(condition: () => boolean, what: () => string, ms = 2000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (sockets.some((socket) => !socket.destroyed)) {
-    if (Date.now() > deadline) {
-      const open = sockets.filter((socket) => !socket.destroyed).length;
-      throw new Error(`${open} of ${sockets.length} server-side connections still open after ${ms} ms`);
-    }
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`still waiting after ${ms} ms: ${what()}`);
     await tick(5);
   }
+}
+
+/** Waits until every socket in `sockets` has closed (the server side of each connection). */
+export function allClosed(sockets: net.Socket[], ms = 2000): Promise<void> {
+  return until(
+    () => sockets.every((socket) => socket.destroyed),
+    () => `${sockets.filter((socket) => !socket.destroyed).length} of ${sockets.length} server-side connections still open`,
+    ms,
+  );
+}
+
+/**
+ * NodeTcp whose transports count the bytes their `read()` returned, so that a server can act once the client
+ * has taken what it sent (a RST that comes with the data it follows is reported by libuv as a clean end).
+ */
+export function countingTcp(): { factory: TransportFactory; bytesRead: () => number } {
+  let bytesRead = 0;
+  const factory: TransportFactory = {
+    async open(url, options) {
+      const transport = await tcp.open(url, options);
+      const read = transport.read.bind(transport);
+      transport.read = async () => {
+        const bytes = await read();
+        bytesRead += bytes?.length ?? 0;
+        return bytes;
+      };
+      return transport;
+    },
+  };
+  return { factory, bytesRead: () => bytesRead };
 }
 
 /**
