@@ -1,8 +1,8 @@
 /**
  * Helpers for the hostile-server specs (spec/hostile): a raw server that answers every request with a script,
  * writers that dribble or flood a socket, waits for a condition and for the server to see every connection
- * closed, a NodeTcp that counts what the client read, a time bound on a failure, and a sampler of the memory
- * the process holds while a request runs.
+ * closed, a NodeTcp that counts what the client read, a time bound on a failure, and a probe of the memory
+ * the process holds.
  */
 import type * as net from 'node:net';
 import * as v8 from 'node:v8';
@@ -48,7 +48,12 @@ export async function flood(socket: net.Socket, prefix: string | Uint8Array, pie
   let written = 0;
   const write = async (bytes: Buffer): Promise<void> => {
     written += bytes.length;
-    if (socket.write(bytes)) return;
+    if (socket.write(bytes)) {
+      // Let the client run between writes, as a remote server would: a loopback socket takes megabytes
+      // before it pushes back, and a loop that never yields would fill it before the client reads a byte.
+      await new Promise((resolve) => setImmediate(resolve));
+      return;
+    }
     await new Promise<void>((resolve) => {
       const done = (): void => {
         socket.off('drain', done);
@@ -83,10 +88,11 @@ export function allClosed(sockets: net.Socket[], ms = 2000): Promise<void> {
 }
 
 /**
- * NodeTcp whose transports count the bytes their `read()` returned, so that a server can act once the client
- * has taken what it sent (a RST that comes with the data it follows is reported by libuv as a clean end).
+ * NodeTcp whose transports count the bytes their `read()` returned (the most a client can hold of what a
+ * server sent), and tell `onRead` the running total after each read. A server can also wait for the client to
+ * have taken what it sent (a RST that comes with the data it follows is reported by libuv as a clean end).
  */
-export function countingTcp(): { factory: TransportFactory; bytesRead: () => number } {
+export function countingTcp(onRead?: (bytesRead: number) => void): { factory: TransportFactory; bytesRead: () => number } {
   let bytesRead = 0;
   const factory: TransportFactory = {
     async open(url, options) {
@@ -95,6 +101,7 @@ export function countingTcp(): { factory: TransportFactory; bytesRead: () => num
       transport.read = async () => {
         const bytes = await read();
         bytesRead += bytes?.length ?? 0;
+        onRead?.(bytesRead);
         return bytes;
       };
       return transport;
@@ -133,25 +140,38 @@ function liveBytes(): number {
 }
 
 /**
- * Runs `run` while sampling, every `everyMs` and after a full collection each time, the live memory of the
- * process; resolves with what `run` resolved with and the largest growth over the memory before it. Live
- * memory, not the heap's size: garbage the collector has not reached yet does not count.
+ * The live memory of the process (JS heap and array buffers, after a full collection: garbage does not
+ * count), sampled where a test says, and its largest growth over the memory when the probe was made. Samples
+ * are taken at points in the data (each megabyte read, say), not on a timer: as many on a loaded machine.
  */
-export async function peakMemoryGrowth<T>(run: () => Promise<T>, everyMs = 25): Promise<{ value: T; growth: number }> {
-  gc();
-  const baseline = liveBytes();
-  let peak = baseline;
-  const sample = (): void => {
+export class MemoryProbe {
+  private readonly baseline: number;
+  private peak: number;
+
+  constructor() {
     gc();
-    peak = Math.max(peak, liveBytes());
-  };
-  const sampler = setInterval(sample, everyMs);
-  try {
-    const value = await run();
-    sample();
-    return { value, growth: peak - baseline };
-  } finally {
-    clearInterval(sampler);
+    this.baseline = this.peak = liveBytes();
+  }
+
+  /** The largest growth over the baseline, in bytes, among the samples taken. */
+  get growth(): number {
+    return this.peak - this.baseline;
+  }
+
+  /** Takes a sample now. */
+  sample(): void {
+    gc();
+    this.peak = Math.max(this.peak, liveBytes());
+  }
+
+  /** A callback given running byte counts (`countingTcp`'s): it samples each time the count passes another `step`. */
+  every(step: number): (count: number) => void {
+    let next = step;
+    return (count) => {
+      if (count < next) return;
+      next = (Math.floor(count / step) + 1) * step;
+      this.sample();
+    };
   }
 }
 
