@@ -1,12 +1,14 @@
 /**
  * Helpers for the hostile-server specs (spec/hostile): a raw server that answers every request with a script,
  * writers that dribble or flood a socket, waits for a condition and for the server to see every connection
- * closed, a NodeTcp that counts what the client read, a time bound on a failure, and a probe of the memory
+ * closed, a NodeTcp that counts what the client read, a time bound on a failure (of a request or of a
+ * streamed body), and a probe of the memory
  * the process holds.
  */
 import type * as net from 'node:net';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import type { StreamingResponse } from '../../lib/session/streaming-response';
 import type { TransportFactory } from '../../lib/session/transport';
 import { rawServer, rejection, tcp, type RawServer, type Rejection } from '../session/support';
 import { tick } from './time';
@@ -120,6 +122,18 @@ export async function rejectionWithin(promise: Promise<unknown>, ms = 2000): Pro
   const took = Date.now() - started;
   if (took >= ms) throw new Error(`the failure (${error.name} ${error.code}) took ${took} ms, the bound is ${ms} ms`, { cause: error });
   return error;
+}
+
+/** Reads a streamed body until it fails: the error (within `ms`, as `rejectionWithin`) and the latin1 text received before it. */
+export async function bodyFailure(response: StreamingResponse, ms = 2000): Promise<{ error: Rejection; received: string }> {
+  let received = '';
+  const error = await rejectionWithin(
+    (async () => {
+      for await (const piece of response.body) received += Buffer.from(piece).toString('latin1');
+    })(),
+    ms,
+  );
+  return { error, received };
 }
 
 /**
