@@ -6,7 +6,7 @@
 import * as net from 'node:net';
 import { Session, TlsError, TransportError } from '../../lib/index';
 import { localhostCert } from '../support/certs';
-import { allClosed, countingTcp, rejectionWithin, scriptedServer, until } from '../support/hostile';
+import { allClosed, bodyFailure, countingTcp, rejectionWithin, scriptedServer, until } from '../support/hostile';
 import { listen } from '../support/servers';
 import { closeAll } from '../session/support';
 
@@ -59,13 +59,7 @@ describe('the server resets the connection', () => {
       socket.resetAndDestroy();
     });
     await using session = new Session(server.origin, { transport: client.factory });
-    const response = await session.stream();
-    let received = '';
-    const error = await rejectionWithin(
-      (async () => {
-        for await (const piece of response.body) received += Buffer.from(piece).toString('latin1');
-      })(),
-    );
+    const { error, received } = await bodyFailure(await session.stream());
     expect(error).toBeInstanceOf(TransportError);
     expect(error.code).toBe('ERR_CONNECTION_RESET');
     expect(received).toBe('some');

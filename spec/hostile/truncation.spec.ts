@@ -5,7 +5,7 @@
  */
 import type * as net from 'node:net';
 import { IncompleteMessageError, Session } from '../../lib/index';
-import { allClosed, dribble, rejectionWithin, scriptedServer } from '../support/hostile';
+import { allClosed, bodyFailure, dribble, rejectionWithin, scriptedServer } from '../support/hostile';
 import { closeAll } from '../session/support';
 
 afterEach(closeAll);
@@ -55,13 +55,7 @@ test('a streamed body cut short: the iteration throws, after the bytes that did 
   const reply = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst forty bytes of a hundred, then FIN';
   const server = await scriptedServer((socket) => socket.end(reply));
   await using session = new Session(server.origin);
-  const response = await session.stream();
-  let received = '';
-  const error = await rejectionWithin(
-    (async () => {
-      for await (const piece of response.body) received += Buffer.from(piece).toString('latin1');
-    })(),
-  );
+  const { error, received } = await bodyFailure(await session.stream());
   expect(error).toBeInstanceOf(IncompleteMessageError);
   expect(error).toMatchObject({ part: 'body', offset: reply.length });
   expect(error.message).toContain('40 of 100 bytes received');
