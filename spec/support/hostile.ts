@@ -2,8 +2,7 @@
  * Helpers for the hostile-server specs (spec/hostile): a raw server that answers every request with a script,
  * writers that dribble or flood a socket, waits for a condition and for the server to see every connection
  * closed, a NodeTcp that counts what the client read, a time bound on a failure (of a request or of a
- * streamed body), and a probe of the memory
- * the process holds.
+ * streamed body), and a probe of the memory the process holds.
  */
 import type * as net from 'node:net';
 import * as v8 from 'node:v8';
