@@ -14,11 +14,11 @@ import { tick } from './time';
 
 /**
  * A raw TCP server: on each connection it reads the request head, then runs `script` with the socket (the
- * script writes the exact bytes of the reply, or misbehaves). `index` counts connections from 0.
+ * script writes the exact bytes of the reply, or misbehaves).
  */
-export function scriptedServer(script: (socket: net.Socket, index: number) => unknown): Promise<RawServer> {
-  return rawServer(async (socket, reader, index) => {
-    if (await reader.head()) await script(socket, index);
+export function scriptedServer(script: (socket: net.Socket) => unknown): Promise<RawServer> {
+  return rawServer(async (socket, reader) => {
+    if (await reader.head()) await script(socket);
   });
 }
 
@@ -27,28 +27,24 @@ function toBuffer(bytes: string | Uint8Array): Buffer {
   return typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Buffer.from(bytes);
 }
 
-/** Writes `bytes` one byte every `everyMs`, stopping early if the socket goes away. Resolves with the bytes written. */
-export async function dribble(socket: net.Socket, bytes: string | Uint8Array, everyMs: number): Promise<number> {
+/** Writes `bytes` one byte every `everyMs`, stopping early if the socket goes away. */
+export async function dribble(socket: net.Socket, bytes: string | Uint8Array, everyMs: number): Promise<void> {
   const all = toBuffer(bytes);
-  let written = 0;
-  for (; written < all.length && socket.writable; written++) {
-    socket.write(all.subarray(written, written + 1));
+  for (let i = 0; i < all.length && socket.writable; i++) {
+    socket.write(all.subarray(i, i + 1));
     await tick(everyMs);
   }
-  return written;
 }
 
 /**
  * Writes `prefix`, then `piece` over and over, honouring backpressure (so the server itself holds at most one
- * socket buffer), until the socket goes away or `maxBytes` have been written. Resolves with the bytes written.
+ * socket buffer), until the socket goes away.
  */
-export async function flood(socket: net.Socket, prefix: string | Uint8Array, piece: string | Uint8Array, maxBytes = Infinity): Promise<number> {
+export async function flood(socket: net.Socket, prefix: string | Uint8Array, piece: string | Uint8Array): Promise<void> {
   // Small pieces go out many at a time: one system call per 12-byte field would make the server the bottleneck.
   const one = toBuffer(piece);
   const repeated = Buffer.concat(Array(Math.ceil(16 * 1024 / one.length)).fill(one));
-  let written = 0;
   const write = async (bytes: Buffer): Promise<void> => {
-    written += bytes.length;
     if (socket.write(bytes)) {
       // Let the client run between writes, as a remote server would: a loopback socket takes megabytes
       // before it pushes back, and a loop that never yields would fill it before the client reads a byte.
@@ -66,8 +62,7 @@ export async function flood(socket: net.Socket, prefix: string | Uint8Array, pie
     });
   };
   await write(toBuffer(prefix));
-  while (written < maxBytes && socket.writable) await write(repeated);
-  return written;
+  while (socket.writable) await write(repeated);
 }
 
 /** Waits (real time) until `condition` holds; fails, with `what` it was waiting for, after `ms`. */
@@ -136,15 +131,15 @@ export async function bodyFailure(response: StreamingResponse, ms = 2000): Promi
 }
 
 /**
- * A full garbage collection. Jest runs without --expose-gc; the V8 flag can still be set at run time, and a
- * new context then has `gc` on its global.
+ * V8's full garbage collection. Jest runs without --expose-gc; the flag can still be set at run time (for the
+ * rest of the worker process), and a context made after it has `gc` on its global.
  */
-function collectGarbage(): () => void {
+function exposeGc(): () => void {
   v8.setFlagsFromString('--expose-gc');
   return vm.runInNewContext('gc') as () => void;
 }
 
-const gc = collectGarbage();
+const gc = exposeGc();
 
 /** Bytes the process holds in JS objects and array buffers. */
 function liveBytes(): number {
