@@ -6,6 +6,7 @@
 import { LimitError, ParseError, Session } from '../../lib/index';
 import { allClosed, countingTcp, flood, MemoryProbe, MiB, rejectionWithin, scriptedServer } from '../support/hostile';
 import { closeAll } from '../session/support';
+import { tick } from '../support/time';
 
 afterEach(closeAll);
 
@@ -72,6 +73,22 @@ describe('a body without end', () => {
     // The offset is that of the first byte past the limit.
     expect(error.offset).toBe('HTTP/1.1 200 OK\r\n\r\n'.length + 16 * MiB);
     expect(growth).toBeLessThan(4 * MiB);
+  });
+
+  test('no maxBodySize, a consumer that stops reading: the client stops reading the socket too, its memory stays flat', async () => {
+    const server = await scriptedServer((socket) => flood(socket, 'HTTP/1.1 200 OK\r\n\r\n', PIECE));
+    await using session = new Session(server.origin);
+    const response = await session.stream();
+    await response.body[Symbol.asyncIterator]().next();
+    // Loopback moves hundreds of megabytes a second: a client that kept reading into a queue would show here.
+    const probe = new MemoryProbe();
+    for (let i = 0; i < 5; i++) {
+      await tick(60);
+      probe.sample();
+    }
+    expect(probe.growth).toBeLessThan(4 * MiB);
+    await response.cancel();
+    await allClosed(server.sockets);
   });
 
   test('chunked, read whole by send() with maxBodySize 4 MiB: it holds no more than about the limit', async () => {
