@@ -30,8 +30,9 @@ describe('while the TLS handshake hangs (the server accepts and never answers)',
     const server = await listen(net.createServer((socket) => socket.on('data', (chunk) => (clientHello += chunk.length))), { scheme: 'https' });
     const controller = new AbortController();
     await using session = new Session(server.origin, { transport, tls: { ca: cert.caPem } });
-    const sending = rejectionWithin(session.send({ signal: controller.signal }));
-    await until(() => clientHello > 0, () => 'the ClientHello');
+    // The bound covers loading node-forge on the first ForgeTls use.
+    const sending = rejectionWithin(session.send({ signal: controller.signal }), 5000);
+    await until(() => clientHello > 0, () => 'the ClientHello', 5000);
     controller.abort('gave up on the handshake');
     expectAbort(await sending, 'gave up on the handshake');
     await allClosed(server.sockets);
