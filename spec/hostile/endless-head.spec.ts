@@ -74,6 +74,7 @@ describe('endless 1xx responses', () => {
     const server = await scriptedServer((socket) => flood(socket, '', hints));
     await using session = new Session(server.origin, { protocol: { maxInterimResponses: 3 } });
     const error = await rejectionWithin(session.send());
+    expect(error).toBeInstanceOf(LimitError);
     expect(error).toMatchObject({ code: 'ERR_TOO_MANY_INTERIM_RESPONSES', limit: 3, offset: 4 * hints.length });
     await allClosed(server.sockets);
   });

@@ -44,7 +44,7 @@ describe('a body dribbled one byte every 20 ms, never idle for a second', () => 
     await using session = new Session(server.origin, { timeouts: { bodyIdle: 1000, total: 1500 } });
     const error = await rejectionWithin(session.send(), 5000);
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ phase: 'total', ms: 1500 });
+    expect(error).toMatchObject({ code: 'ERR_TIMEOUT', phase: 'total', ms: 1500 });
     await allClosed(server.sockets);
   });
 
@@ -53,7 +53,7 @@ describe('a body dribbled one byte every 20 ms, never idle for a second', () => 
     await using session = new Session(server.origin, { timeouts: { bodyIdle: 1000, total: 1500 } });
     const { error, received } = await bodyFailure(await session.stream(), 5000);
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ phase: 'total', ms: 1500 });
+    expect(error).toMatchObject({ code: 'ERR_TIMEOUT', phase: 'total', ms: 1500 });
     expect(received.length).toBeGreaterThan(0);
     expect(received.length).toBeLessThan(1000);
     await allClosed(server.sockets);
