@@ -1,7 +1,8 @@
 /**
  * Hostile servers that reset the connection (a TCP RST, `socket.resetAndDestroy()`) in every phase of an
- * exchange: a TransportError ERR_CONNECTION_RESET in plain HTTP, a TlsError 'handshake' while TLS is being
- * set up, never a response that looks complete and never an untyped error.
+ * exchange: a TransportError ERR_CONNECTION_RESET in plain HTTP; during the TLS handshake, a TlsError
+ * 'handshake' on NodeTls and the inner TransportError on ForgeTls. Never a response that looks complete,
+ * never an untyped error.
  */
 import * as net from 'node:net';
 import { Session, TlsError, TransportError } from '../../lib/index';
