@@ -13,7 +13,7 @@ import { AbortError, TimeoutError, TlsError, TransportError, UsageError } from '
 import { ManualClock } from '../../lib/session/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/session/transport';
 import { createCa, expiredWindow, futureWindow, issueCert, localhostCert, testCa, type TestCert } from '../support/certs';
-import { closeServer, closeServers, tlsEchoServer, type LoopbackServer } from '../support/servers';
+import { closeServer, closeServers, FORGE_COMPATIBLE_SERVER, tlsEchoServer, type LoopbackServer } from '../support/servers';
 import { tick } from '../support/time';
 import { bytesOf, closeTransports, failure, readUntil, track } from '../support/transports';
 
@@ -114,13 +114,6 @@ async function wrap(inner: Transport, url: string, options: TransportOptions): P
 // ---------------------------------------------------------------------------------------------------------------
 // (a) Against node:tls (OpenSSL) on 127.0.0.1
 // ---------------------------------------------------------------------------------------------------------------
-
-/**
- * The node:tls server configuration ForgeTls interoperates with on this machine's OpenSSL 3 (documented in
- * docs/tls.md): TLS 1.1 allowed, an RSA-key-exchange AES-CBC-SHA suite, and security level 0 — OpenSSL 3 at
- * level 1 or more refuses to sign a TLS 1.0/1.1 handshake ("no suitable signature algorithm", alert 80).
- */
-const FORGE_COMPATIBLE_SERVER: tls.TlsOptions = { minVersion: 'TLSv1.1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' };
 
 describe('ForgeTls against node:tls', () => {
   /** A node:tls echo server presenting the shared localhost certificate. */

@@ -61,6 +61,13 @@ export async function closeServers(): Promise<void> {
 }
 
 /**
+ * The node:tls server configuration ForgeTls interoperates with on this machine's OpenSSL 3 (documented in
+ * docs/tls.md): TLS 1.1 allowed, an RSA-key-exchange AES-CBC-SHA suite, and security level 0 — OpenSSL 3 at
+ * level 1 or more refuses to sign a TLS 1.0/1.1 handshake ("no suitable signature algorithm", alert 80).
+ */
+export const FORGE_COMPATIBLE_SERVER: tls.TlsOptions = { minVersion: 'TLSv1.1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' };
+
+/**
  * A node:tls server on 127.0.0.1 presenting `cert`, answering every chunk with 'echo:' + chunk (as latin1);
  * `seen` gets each secure socket. Failed handshakes are ignored on the server side.
  */
