@@ -3,32 +3,10 @@
  * chunks once cost 110–160 bytes of memory per body byte (a view object per piece).
  */
 import { Session } from '../../lib/session/session';
-import { closeAll, rawServer, tcp } from '../session/support';
+import { closeAll, rawServer } from '../session/support';
+import { countingTcp, MemoryProbe, MiB } from '../support/hostile';
 
 afterEach(closeAll);
-
-const MiB = 1024 * 1024;
-
-/** Heap and array-buffer memory in use now. */
-function used(): number {
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
-}
-
-/** The highest memory use seen while `run` goes on (sampled between reads), above what was used before. */
-async function peakGrowth<T>(run: () => Promise<T>): Promise<{ value: T; growth: number }> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = used();
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, used())), 1);
-  try {
-    const value = await run();
-    peak = Math.max(peak, used());
-    return { value, growth: peak - before };
-  } finally {
-    clearInterval(sampler);
-  }
-}
 
 describe('memory of a buffered body', () => {
   test('1 MiB sent as one-byte chunks, with maxBodySize 1 MiB: accepted, with memory a small multiple of the body', async () => {
@@ -41,12 +19,15 @@ describe('memory of a buffered body', () => {
       }
       socket.write('0\r\n\r\n');
     });
-    await using session = new Session(server.origin, { transport: tcp, protocol: { maxBodySize: MiB } });
-    const { value: response, growth } = await peakGrowth(() => session.send());
+    const probe = new MemoryProbe();
+    const { factory } = countingTcp(probe.every(MiB / 2)); // live memory (after a full GC) every 512 KiB of wire read
+    await using session = new Session(server.origin, { transport: factory, protocol: { maxBodySize: MiB } });
+    const response = await session.send();
+    probe.sample();
     expect(response.body.length).toBe(MiB);
     expect(response.body.every((b) => b === 0x78)).toBe(true);
     // One view per byte held 110–160 MB here; the body itself is 1 MiB.
-    expect(growth).toBeLessThan(48 * MiB);
+    expect(probe.growth).toBeLessThan(16 * MiB);
   }, 30_000);
 
   test('a body one byte over maxBodySize fails with LimitError before it is held', async () => {
@@ -56,7 +37,7 @@ describe('memory of a buffered body', () => {
       socket.write('1\r\nx\r\n'.repeat(1025));
       socket.end('0\r\n\r\n');
     });
-    await using session = new Session(server.origin, { transport: tcp, protocol: { maxBodySize: 1024 } });
+    await using session = new Session(server.origin, { transport: countingTcp().factory, protocol: { maxBodySize: 1024 } });
     await expect(session.send()).rejects.toMatchObject({ code: 'ERR_BODY_TOO_LARGE', limit: 1024 });
   });
 
@@ -68,10 +49,10 @@ describe('memory of a buffered body', () => {
       setTimeout(() => socket.write('y'.repeat(100)), 20);
       setTimeout(() => socket.destroy(), 60);
     });
-    await using session = new Session(server.origin, { transport: tcp });
-    let failed = false;
-    const { growth } = await peakGrowth(() => session.send().catch(() => (failed = true)));
-    expect(failed).toBe(true); // cut short: IncompleteMessageError
-    expect(growth).toBeLessThan(40 * MiB); // at most the 16 MiB the collector presizes to
+    const probe = new MemoryProbe();
+    const { factory } = countingTcp(() => probe.sample());
+    await using session = new Session(server.origin, { transport: factory });
+    await expect(session.send()).rejects.toMatchObject({ code: 'ERR_INCOMPLETE_MESSAGE' });
+    expect(probe.growth).toBeLessThan(24 * MiB); // at most the 16 MiB the collector presizes to
   });
 });

@@ -12,13 +12,10 @@ import { DEFAULT_TIMEOUTS } from '../../lib/session/timeouts';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/session/transport';
 import { listen } from '../support/servers';
 import { closeAll, rawServer, rejection, tcp, tick } from '../session/support';
+import { until } from '../support/hostile';
 
 afterEach(closeAll);
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await tick(2);
-  expect(condition()).toBe(true);
-}
 
 test('the defaults are undici’s: 10 s connect and handshake, 300 s head and body idle, no total', () => {
   expect(DEFAULT_TIMEOUTS).toEqual({ connect: 10_000, tls: 10_000, headers: 300_000, bodyIdle: 300_000 });
@@ -33,7 +30,7 @@ describe('with no timeouts set', () => {
     });
     await using session = new Session(server.origin, { transport: tcp, clock });
     const sending = rejection(session.send());
-    await until(() => requests === 1 && clock.pending === 1);
+    await until(() => requests === 1 && clock.pending === 1, () => 'the request in, the headers timer armed');
     clock.advance(299_999);
     await tick(10);
     clock.advance(1);
@@ -54,7 +51,7 @@ describe('with no timeouts set', () => {
     });
     await using session = new Session(server.origin, { transport: tcp, clock });
     const sending = rejection(session.send());
-    await until(() => clock.pending === 1);
+    await until(() => clock.pending === 1, () => 'the headers timer armed');
     await tick(20);
     clock.advance(300_000);
     expect(await sending).toMatchObject({ code: 'ERR_TIMEOUT', phase: 'headers' });
@@ -68,7 +65,7 @@ describe('with no timeouts set', () => {
     });
     await using session = new Session(server.origin, { transport: tcp, clock });
     const sending = rejection(session.send());
-    await until(() => clock.pending === 1 && clock.nextDue === 300_000);
+    await until(() => clock.pending === 1 && clock.nextDue === 300_000, () => 'the body-idle timer armed');
     await tick(20);
     clock.advance(300_000);
     expect(await sending).toMatchObject({ code: 'ERR_TIMEOUT', phase: 'bodyIdle' });
@@ -79,12 +76,12 @@ describe('with no timeouts set', () => {
     const silent = await listen(net.createServer((socket) => socket.resume())); // accepts, reads, never speaks TLS
     await using session = new Session(`https://127.0.0.1:${silent.port}/`, { transport: new NodeTls(), clock });
     const sending = rejection(session.send());
-    await until(() => silent.sockets.length === 1 && clock.pending === 1);
+    await until(() => silent.sockets.length === 1 && clock.pending === 1, () => 'the connection in, the handshake timer armed');
     clock.advance(10_000);
     const error = await sending;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.phase).toBe('tls');
-    await until(() => silent.sockets[0]!.destroyed || silent.sockets[0]!.readableEnded);
+    await until(() => silent.sockets[0]!.destroyed || silent.sockets[0]!.readableEnded, () => 'the client to close the connection');
   });
 
   test('the connect and tls defaults reach the transport factory; 0 and Infinity turn them off', async () => {
@@ -111,7 +108,7 @@ describe('with no timeouts set', () => {
     });
     await using session = new Session(server.origin, { transport: tcp, clock, timeouts: { headers: 0 } });
     void session.send().catch(() => {});
-    await until(() => requests === 1);
+    await until(() => requests === 1, () => 'the request in');
     await tick(20);
     expect(clock.pending).toBe(0);
   });
