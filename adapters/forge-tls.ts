@@ -17,8 +17,8 @@
  */
 import forge from 'node-forge';
 import { AbortError, TimeoutError, TlsError, TransportError, UsageError, type TlsFailure } from '../lib/message/errors';
-import { systemClock } from '../lib/session/clock';
-import type { TlsOptions, Transport, TransportFactory, TransportOptions } from '../lib/session/transport';
+import { systemClock } from '../lib/transport/clock';
+import type { TlsOptions, Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Host names                                                                                               */

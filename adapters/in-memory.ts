@@ -8,7 +8,7 @@
  */
 import { byteString, concatBytes, excerpt, fromByteString } from '../lib/message/bytes';
 import { AbortError, TransportError, UsageError } from '../lib/message/errors';
-import type { Transport, TransportFactory, TransportOptions } from '../lib/session/transport';
+import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
 
 // ---------------------------------------------------------------------------------------------------------------
 // InMemoryTransport

@@ -4,8 +4,8 @@
  */
 import * as net from 'node:net';
 import { AbortError, TimeoutError, TransportError } from '../lib/message/errors';
-import { systemClock, type Clock } from '../lib/session/clock';
-import type { Transport, TransportFactory, TransportOptions } from '../lib/session/transport';
+import { systemClock, type Clock } from '../lib/transport/clock';
+import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
 
 /** Options of a `SocketTransport`. */
 export interface SocketTransportOptions {

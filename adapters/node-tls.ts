@@ -6,8 +6,8 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { AbortError, TlsError, type TlsFailure } from '../lib/message/errors';
-import { systemClock } from '../lib/session/clock';
-import type { Transport, TransportFactory, TransportOptions } from '../lib/session/transport';
+import { systemClock } from '../lib/transport/clock';
+import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
 import { formatPeer, SocketTransport, stripBrackets, whenOpen } from './node-tcp';
 
 /** Options of `NodeTls`. */

@@ -1,8 +1,8 @@
 // Entry point `io-http` for Node: the core, the Node adapters, and transports registered for http: and https:.
 import { NodeTcp } from '../adapters/node-tcp';
 import { NodeTls } from '../adapters/node-tls';
-import { defaultRegistry } from './session/registry';
-import type { TransportFactory } from './session/transport';
+import { defaultRegistry } from './transport/registry';
+import type { TransportFactory } from './transport/transport';
 
 export * from './core';
 export { NodeTcp, NodeTls };

@@ -1,6 +1,6 @@
 import { HttpError, TransportError } from '../message/errors';
 import { afterPendingIo } from './io-turn';
-import type { Transport } from './transport';
+import type { Transport } from '../transport/transport';
 
 /**
  * A transport as the session keeps it between requests: the origin it was opened for, and how many exchanges

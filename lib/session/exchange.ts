@@ -4,7 +4,7 @@ import type { HttpResponse } from '../message/response';
 import { encodeChunk, LAST_CHUNK } from '../protocol/chunked-encoder';
 import type { Http1Protocol, Http1Result, Http1Yield } from '../protocol/http1-protocol';
 import { EOF, type Input, type Step } from '../protocol/protocol';
-import type { Clock } from './clock';
+import type { Clock } from '../transport/clock';
 import type { Connection } from './connection';
 import type { RequestGuard } from './timeouts';
 

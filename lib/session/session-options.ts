@@ -4,11 +4,11 @@ import { Http10Protocol, type Http10Options } from '../protocol/http10-protocol'
 import type { Http1Options, Http1Protocol } from '../protocol/http1-protocol';
 import { Http11Protocol } from '../protocol/http11-protocol';
 import type { AuthOptions } from './auth';
-import type { Clock } from './clock';
+import type { Clock } from '../transport/clock';
 import type { RedirectMode } from './redirect';
-import type { TransportRegistry } from './registry';
+import type { TransportRegistry } from '../transport/registry';
 import type { Timeouts } from './timeouts';
-import type { TlsOptions, TransportFactory } from './transport';
+import type { TlsOptions, TransportFactory } from '../transport/transport';
 
 /**
  * Makes the protocol of one exchange. The session passes the options it needs (`stream: true`, and for HTTP/1.0

@@ -5,20 +5,20 @@ import { absoluteUrl, HttpRequest } from '../message/request';
 import type { HttpResponse, RedirectHop } from '../message/response';
 import type { Http10Options } from '../protocol/http10-protocol';
 import { authorization, takeUrlCredentials } from './auth';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../transport/clock';
 import { asTransportError, Connection } from './connection';
 import { EventStream, type EventStreamOptions } from './event-stream';
 import { Exchange } from './exchange';
 import { originOf } from './origin';
 import { RequestQueue } from './queue';
 import { followRedirect, type RedirectPolicy } from './redirect';
-import { defaultRegistry, type TransportRegistry } from './registry';
+import { defaultRegistry, type TransportRegistry } from '../transport/registry';
 import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
 import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
 import { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
 import { StreamingResponse } from './streaming-response';
 import { activeTimeout, DEFAULT_TIMEOUTS, RequestGuard, type Timeouts } from './timeouts';
-import type { Transport, TransportFactory } from './transport';
+import type { Transport, TransportFactory } from '../transport/transport';
 
 /** What a reconnection wait is guarded with: shared, never written to. */
 const NO_TIMEOUTS: Timeouts = {};

@@ -1,5 +1,5 @@
 import { AbortError, TimeoutError } from '../message/errors';
-import type { Clock } from './clock';
+import type { Clock } from '../transport/clock';
 
 /**
  * Timeouts in milliseconds. Unset ones take the defaults below; `0` or `Infinity` turns one off.

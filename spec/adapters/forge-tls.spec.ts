@@ -10,8 +10,8 @@ import {
 } from '../../adapters/forge-tls';
 import { InMemoryTransport } from '../../adapters/in-memory';
 import { AbortError, TimeoutError, TlsError, TransportError, UsageError } from '../../lib/message/errors';
-import { ManualClock } from '../../lib/session/clock';
-import type { Transport, TransportFactory, TransportOptions } from '../../lib/session/transport';
+import { ManualClock } from '../../lib/transport/clock';
+import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
 import { createCa, expiredWindow, futureWindow, issueCert, localhostCert, testCa, type TestCert } from '../support/certs';
 import { closeServer, closeServers, FORGE_COMPATIBLE_SERVER, tlsEchoServer, type LoopbackServer } from '../support/servers';
 import { tick } from '../support/time';

@@ -11,7 +11,7 @@ import {
 } from '../../adapters/in-memory';
 import { NodeTcp } from '../../adapters/node-tcp';
 import { AbortError, TransportError, UsageError } from '../../lib/message/errors';
-import type { Transport } from '../../lib/session/transport';
+import type { Transport } from '../../lib/transport/transport';
 import { tick } from '../support/time';
 import { bytesOf, latin1 } from '../support/transports';
 

@@ -6,10 +6,10 @@
 import * as net from 'node:net';
 import { NodeTls } from '../../adapters/node-tls';
 import { TimeoutError } from '../../lib/message/errors';
-import { ManualClock } from '../../lib/session/clock';
+import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
 import { DEFAULT_TIMEOUTS } from '../../lib/session/timeouts';
-import type { Transport, TransportFactory, TransportOptions } from '../../lib/session/transport';
+import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
 import { listen } from '../support/servers';
 import { closeAll, rawServer, rejection, tcp, tick } from '../session/support';
 import { until } from '../support/hostile';

@@ -6,7 +6,7 @@
 import * as https from 'node:https';
 import { NodeTls } from '../../adapters/node-tls';
 import { RedirectError } from '../../lib/message/errors';
-import { defaultRegistry, TransportRegistry } from '../../lib/session/registry';
+import { defaultRegistry, TransportRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
 import { localhostCert } from '../support/certs';
 import { listen } from '../support/servers';

@@ -3,7 +3,7 @@
  * the client reconnect 300–480 times a second, forever. The wait has a floor and backs off while connections
  * keep ending quickly.
  */
-import { ManualClock } from '../../lib/session/clock';
+import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
 import { closeAll, httpServer, tcp, tick } from '../session/support';
 

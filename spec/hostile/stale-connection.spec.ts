@@ -8,7 +8,7 @@
 import type * as net from 'node:net';
 import { TransportError } from '../../lib/message/errors';
 import { Session } from '../../lib/session/session';
-import type { Transport, TransportFactory, TransportOptions } from '../../lib/session/transport';
+import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
 import { closeAll, rawServer, tcp, tick } from '../session/support';
 
 afterEach(closeAll);

@@ -5,7 +5,7 @@ import { Headers } from '../../lib/message/headers';
 import { HttpRequest } from '../../lib/message/request';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
 import type { HttpResponse } from '../../lib/message/response';
-import { defaultRegistry, TransportRegistry } from '../../lib/session/registry';
+import { defaultRegistry, TransportRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
 import { USER_AGENT } from '../../lib/session/version';
 import { closeAll, httpServer, rawServer, rejection, tcp, tick } from './support';

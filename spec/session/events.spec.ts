@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { AbortError } from '../../lib/message/errors';
 import type { SseEvent } from '../../lib/protocol/sse-parser';
-import { ManualClock } from '../../lib/session/clock';
+import { ManualClock } from '../../lib/transport/clock';
 import { EventStreamError } from '../../lib/session/event-stream';
 import { Session } from '../../lib/session/session';
 import { closeAll, httpServer, rawServer, rejection, tcp, tick } from './support';

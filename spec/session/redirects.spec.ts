@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeTls } from '../../adapters/node-tls';
 import { RedirectError } from '../../lib/message/errors';
-import { TransportRegistry } from '../../lib/session/registry';
+import { TransportRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
 import { localhostCert } from '../support/certs';
 import { closeAll, httpServer, pieces, rejection, tcp } from './support';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { UsageError } from '../../lib/message/errors';
-import { ManualClock } from '../../lib/session/clock';
+import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
 import { closeAll, httpServer, pieces, rawServer, rejection, tcp, tick } from './support';
 

@@ -1,8 +1,8 @@
 import type * as net from 'node:net';
 import { AbortError, TimeoutError, UsageError } from '../../lib/message/errors';
-import { ManualClock } from '../../lib/session/clock';
+import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
-import type { Transport, TransportFactory, TransportOptions } from '../../lib/session/transport';
+import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
 import { closeAll, rawServer, rejection, tcp, tick } from './support';
 
 afterEach(closeAll);

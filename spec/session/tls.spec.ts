@@ -8,8 +8,8 @@ import * as net from 'node:net';
 import { ForgeTls } from '../../adapters/forge-tls';
 import { NodeTls } from '../../lib/index';
 import { TimeoutError, TlsError, UsageError } from '../../lib/message/errors';
-import { ManualClock } from '../../lib/session/clock';
-import { defaultRegistry } from '../../lib/session/registry';
+import { ManualClock } from '../../lib/transport/clock';
+import { defaultRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
 import { expiredWindow, issueCert, localhostCert, type TestCert } from '../support/certs';
 import { listen } from '../support/servers';
@@ -232,13 +232,26 @@ describe('NodeTls through the session', () => {
 
     test('after a failed handshake the same session opens a new connection for its next request', async () => {
       const server = await httpsServer(good, echo);
-      await using session = new Session(server.origin, { tls: { ca: good.caPem } });
-      // A 1 ms handshake timeout fires before the server's first flight can arrive.
-      const error = await rejection(session.send({ path: '/x', timeout: { tls: 1 } }));
+      // In front of it, a relay whose first connection never answers the handshake; later ones are passed on.
+      let accepted = 0;
+      const relay = await listen(
+        net.createServer((socket) => {
+          if (accepted++ === 0) return void socket.resume();
+          const upstream = net.connect(Number(new URL(server.origin).port), '127.0.0.1');
+          upstream.on('error', () => socket.destroy());
+          socket.pipe(upstream).pipe(socket);
+        }),
+      );
+      const clock = new ManualClock();
+      await using session = new Session(`https://127.0.0.1:${relay.port}`, { tls: { ca: good.caPem }, clock });
+      const failing = rejection(session.send({ path: '/x', timeout: { tls: 1000 } }));
+      for (let i = 0; i < 500 && !(accepted === 1 && clock.pending > 0); i++) await tick(2);
+      clock.advance(1000);
+      const error = await failing;
       expect((error as unknown as TimeoutError).phase).toBe('tls');
       expect((await session.send({ path: '/y' })).json<Echo>().url).toBe('/y');
       expect(server.requests.map((r) => r.url)).toEqual(['/y']);
-      expect(server.connections()).toBe(2);
+      expect(accepted).toBe(2);
     });
   });
 

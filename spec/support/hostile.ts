@@ -8,7 +8,7 @@ import type * as net from 'node:net';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { StreamingResponse } from '../../lib/session/streaming-response';
-import type { TransportFactory } from '../../lib/session/transport';
+import type { TransportFactory } from '../../lib/transport/transport';
 import { rawServer, rejection, tcp, type RawServer, type Rejection } from '../session/support';
 import { tick } from './time';
 

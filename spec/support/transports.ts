@@ -3,7 +3,7 @@
  * has arrived, and closing every transport a test opened (`track()` it, run `closeTransports()` in afterEach).
  * State is per module instance, i.e. per test file.
  */
-import type { Transport } from '../../lib/session/transport';
+import type { Transport } from '../../lib/transport/transport';
 
 /** The bytes as latin1 text: one character per byte. */
 export const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
