@@ -23,6 +23,7 @@ export * from './auth/well-known';
 export { Session } from './session/session';
 export * from './session/session-options';
 export { type RequestOptions, type RequestInput } from './session/request-options';
+export * from './session/session-response';
 export * from './session/streaming-response';
 export * from './session/event-stream';
 export { type Timeouts } from './session/timeouts';

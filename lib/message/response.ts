@@ -1,4 +1,3 @@
-import { challengesOf, type Challenge } from '../auth/challenge';
 import { EMPTY } from './bytes';
 import { HttpError } from './errors';
 import { Headers } from './headers';
@@ -14,25 +13,6 @@ export function parseJson<T>(text: string): T {
   }
 }
 
-/** One redirect the session followed. */
-export interface RedirectHop {
-  status: number;
-  url: string;
-}
-
-/**
- * Where the time of a request went, in milliseconds measured with the session's clock from the call to
- * `send()` / `stream()` (waiting behind earlier requests of the session included).
- */
-export interface ResponseTimings {
-  /** Opening the transport of the last hop: the TCP connect, plus the TLS handshake for TLS transports. Absent when a kept-alive connection was reused. */
-  connect?: number;
-  /** Until the first byte of the final response arrived. */
-  firstByte: number;
-  /** Until the whole response was in (for a streaming response: until its head, then until its body ended once it has). */
-  total: number;
-}
-
 export interface HttpResponseInit {
   version: string;
   status: number;
@@ -43,7 +23,7 @@ export interface HttpResponseInit {
   interim?: HttpResponse[];
 }
 
-/** A complete HTTP response with its body in memory. */
+/** An HTTP response message: status line, fields, body (in memory), trailers and the interim responses before it. */
 export class HttpResponse {
   /** The version as received, such as '1.1'. */
   readonly version: string;
@@ -56,12 +36,6 @@ export class HttpResponse {
   trailers: Headers;
   /** The 1xx responses received before this one, in order. */
   readonly interim: HttpResponse[];
-  /** The URL this response came from (set by the session; after redirects, the last one). */
-  url = '';
-  /** Each redirect followed to get here (set by the session). */
-  redirects: RedirectHop[] = [];
-  /** Where the time went (set by the session). */
-  timings: ResponseTimings = { firstByte: 0, total: 0 };
 
   constructor(init: HttpResponseInit) {
     this.version = init.version;
@@ -76,14 +50,6 @@ export class HttpResponse {
   /** True for 2xx. */
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
-  }
-
-  /**
-   * The authentication challenges of a 401 (`WWW-Authenticate`) or 407 (`Proxy-Authenticate`), parsed on each
-   * access; `[]` when there are none. A malformed field throws ParseError 'ERR_INVALID_HEADER'.
-   */
-  get challenges(): Challenge[] {
-    return challengesOf(this.headers, this.status === 407);
   }
 
   /** The body decoded as UTF-8 (invalid sequences replaced). */

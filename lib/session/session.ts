@@ -1,8 +1,7 @@
-import { ByteCollector, expectedLength } from '../message/byte-collector';
 import { RedirectError, UsageError } from '../message/errors';
 import { Headers } from '../message/headers';
 import { absoluteUrl, HttpRequest } from '../message/request';
-import type { HttpResponse, RedirectHop } from '../message/response';
+import type { HttpResponse } from '../message/response';
 import type { Http10Options } from '../protocol/http10-protocol';
 import { authorization, takeUrlCredentials } from './auth';
 import { systemClock, type Clock } from '../transport/clock';
@@ -16,6 +15,8 @@ import { defaultRegistry, type TransportRegistry } from '../transport/registry';
 import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
 import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
 import { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
+import { ResponseBody } from './response-body';
+import { SessionResponse, type RedirectHop, type ResponseFacts } from './session-response';
 import { StreamingResponse } from './streaming-response';
 import { activeTimeout, DEFAULT_TIMEOUTS, RequestGuard, type Timeouts } from './timeouts';
 import type { Transport, TransportFactory } from '../transport/transport';
@@ -34,11 +35,11 @@ interface Hop {
 
 /** A request from its turn in the queue until its response has ended (or was given up). */
 interface Active extends Hop {
+  facts: ResponseFacts;
   guard: RequestGuard;
   /** Ends the request's turn: the next one may start. */
   release: () => void;
   startedAt: number;
-  over: boolean;
 }
 
 /** Bytes of a redirect response's body read to keep its connection; a longer body closes it instead. */
@@ -102,19 +103,10 @@ export class Session implements AsyncDisposable {
   }
 
   /** Sends a request (default: GET the session URL) and reads its whole response. */
-  async send(input?: RequestInput): Promise<HttpResponse> {
+  async send(input?: RequestInput): Promise<SessionResponse> {
     const active = await this.begin(input, false);
-    // Straight from the exchange: `pull` is for a StreamingResponse, read piece by piece by its consumer.
-    const body = new ByteCollector(expectedLength(active.response.headers));
-    try {
-      for (let piece = await active.exchange.nextData(); piece !== null; piece = await active.exchange.nextData()) body.push(piece);
-    } catch (error) {
-      void this.abandon(active);
-      throw error;
-    }
-    this.end(active);
-    active.response.body = body.bytes();
-    return active.response;
+    const body = await this.bodyOf(active).collect();
+    return new SessionResponse(active.response, body, active.facts);
   }
 
   /**
@@ -158,14 +150,15 @@ export class Session implements AsyncDisposable {
 
   private async open(input: RequestInput, totalUntilHead: boolean): Promise<StreamingResponse> {
     const active = await this.begin(input, totalUntilHead);
+    const body = this.bodyOf(active);
     // A response without a body lets the next request go at once, whether or not its empty body is read.
     try {
-      if (active.exchange.ended()) this.end(active);
+      body.endIfEmpty();
     } catch (error) {
-      void this.abandon(active);
+      void body.cancel();
       throw error;
     }
-    return new StreamingResponse(active.response, { next: () => this.pull(active), cancel: () => this.abandon(active) });
+    return new StreamingResponse(active.response, active.facts, body);
   }
 
   /** Takes the request's turn and runs it, following redirects, until the head of the final response. */
@@ -203,13 +196,12 @@ export class Session implements AsyncDisposable {
           continue;
         }
         const now = this.clock.now();
-        response.url = request.url.href;
-        response.redirects = redirects;
-        response.timings = { firstByte: (exchange.firstByteAt ?? now) - startedAt, total: now - startedAt };
-        if (hop.connectTime !== undefined) response.timings.connect = hop.connectTime;
+        const timings: ResponseFacts['timings'] = { firstByte: (exchange.firstByteAt ?? now) - startedAt, total: now - startedAt };
+        if (hop.connectTime !== undefined) timings.connect = hop.connectTime;
+        const facts: ResponseFacts = { url: request.url.href, redirects, timings };
         if (totalUntilHead) guard.stop('total');
         // Listed field by field: a spread of `hop` here gave each Active a slow, dictionary-mode shape.
-        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, guard, release, startedAt, over: false };
+        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, facts, guard, release, startedAt };
       }
     } catch (error) {
       if (unsettled) void this.discard(unsettled);
@@ -281,36 +273,21 @@ export class Session implements AsyncDisposable {
     return { connection, connectTime: this.clock.now() - started };
   }
 
-  /** The next body piece of an active request; ends it (or gives it up on an error) as the body ends. */
-  private async pull(active: Active): Promise<Uint8Array | null> {
-    if (active.over) return null;
-    try {
-      const piece = await active.exchange.nextData();
-      if (piece === null) this.end(active);
-      return piece;
-    } catch (error) {
-      void this.abandon(active);
-      throw error;
-    }
-  }
-
-  /** The response has ended: keep the connection if allowed, and let the next request go. */
-  private end(active: Active): void {
-    if (active.over) return;
-    active.over = true;
-    this.settle(active.connection, active.exchange);
-    active.response.timings.total = this.clock.now() - active.startedAt;
-    active.guard.dispose();
-    active.release();
-  }
-
-  /** The response will not be read to its end: its connection cannot carry another request. */
-  private abandon(active: Active): Promise<void> {
-    if (active.over) return Promise.resolve();
-    active.over = true;
-    active.guard.dispose();
-    active.release();
-    return this.discard(active.connection);
+  /** The body of an active request: its end keeps the connection if allowed, giving it up closes it; both let the next request go. */
+  private bodyOf(active: Active): ResponseBody {
+    return new ResponseBody(active.exchange, active.response, {
+      end: () => {
+        this.settle(active.connection, active.exchange);
+        active.facts.timings.total = this.clock.now() - active.startedAt;
+        active.guard.dispose();
+        active.release();
+      },
+      abandon: () => {
+        active.guard.dispose();
+        active.release();
+        return this.discard(active.connection);
+      },
+    });
   }
 
   /**

@@ -1,16 +1,9 @@
-import { ByteCollector, expectedLength } from '../message/byte-collector';
-import type { Challenge } from '../auth/challenge';
+import { challengesOf, type Challenge } from '../auth/challenge';
 import { UsageError } from '../message/errors';
 import type { Headers } from '../message/headers';
-import { parseJson, type HttpResponse, type RedirectHop, type ResponseTimings } from '../message/response';
-
-/** Where a streaming response's body comes from: the session's exchange. */
-export interface BodySource {
-  /** The next piece, or null at the end. */
-  next(): Promise<Uint8Array | null>;
-  /** Stops reading early: the connection is closed. Does nothing once the body has ended. */
-  cancel(): Promise<void>;
-}
+import { parseJson, type HttpResponse } from '../message/response';
+import type { ResponseBody } from './response-body';
+import type { RedirectHop, ResponseFacts, ResponseTimings } from './session-response';
 
 const utf8Decoder = new TextDecoder();
 
@@ -22,7 +15,7 @@ const utf8Decoder = new TextDecoder();
  * Until the body has ended or `cancel()` was called, the session's next request waits: read it to the end,
  * or cancel it (`await using` does). Leaving a `for await` loop early cancels it, closing the connection.
  */
-export class StreamingResponse implements AsyncDisposable {
+export class StreamingResponse implements AsyncDisposable, ResponseFacts {
   readonly version: string;
   readonly status: number;
   readonly reason: string;
@@ -37,16 +30,17 @@ export class StreamingResponse implements AsyncDisposable {
 
   constructor(
     private readonly head: HttpResponse,
-    private readonly source: BodySource,
+    facts: ResponseFacts,
+    private readonly source: ResponseBody,
   ) {
     this.version = head.version;
     this.status = head.status;
     this.reason = head.reason;
     this.headers = head.headers;
     this.interim = head.interim;
-    this.url = head.url;
-    this.redirects = head.redirects;
-    this.timings = head.timings;
+    this.url = facts.url;
+    this.redirects = facts.redirects;
+    this.timings = facts.timings;
     this.body = { [Symbol.asyncIterator]: () => this.iterate() };
   }
 
@@ -60,16 +54,15 @@ export class StreamingResponse implements AsyncDisposable {
     return this.head.trailers;
   }
 
-  /** As `HttpResponse.challenges`. */
+  /** As `SessionResponse.challenges`. */
   get challenges(): Challenge[] {
-    return this.head.challenges;
+    return challengesOf(this.headers, this.status === 407);
   }
 
   /** The whole body. */
   async bytes(): Promise<Uint8Array> {
-    const body = new ByteCollector(expectedLength(this.headers));
-    for await (const piece of this.body) body.push(piece);
-    return body.bytes();
+    this.take();
+    return this.source.collect();
   }
 
   /** The whole body decoded as UTF-8 (invalid sequences replaced). */
@@ -91,9 +84,14 @@ export class StreamingResponse implements AsyncDisposable {
     return this.cancel();
   }
 
-  private async *iterate(): AsyncGenerator<Uint8Array> {
+  /** Marks the body as read: it can be read once. */
+  private take(): void {
     if (this.used) throw new UsageError('The body of a streaming response can be read only once', 'ERR_BODY_USED');
     this.used = true;
+  }
+
+  private async *iterate(): AsyncGenerator<Uint8Array> {
+    this.take();
     let ended = false;
     try {
       for (;;) {

@@ -15,8 +15,8 @@ describe('HttpResponse', () => {
     expect(r.trailers).toBeInstanceOf(Headers);
     expect(r.trailers.size).toBe(0);
     expect(r.interim).toEqual([]);
-    expect(r.url).toBe('');
-    expect(r.redirects).toEqual([]);
+    // The session's facts (url, redirects, timings) are on SessionResponse, not on the message.
+    expect('url' in r).toBe(false);
   });
 
   it('keeps body, trailers and interim responses', () => {

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { NodeTcp } from '../../adapters/node-tcp';
 import { checkCassette, RecordingTransport, ReplayMismatchError, ReplayTransport, type Cassette } from '../../adapters/in-memory';
 import { TransportError } from '../../lib/message/errors';
-import type { HttpResponse } from '../../lib/message/response';
+import type { SessionResponse } from '../../lib/session/session-response';
 import { Session } from '../../lib/session/session';
 import { closeAll, httpServer, rejection } from './support';
 
@@ -19,7 +19,7 @@ async function bodyOf(req: IncomingMessage): Promise<string> {
 }
 
 /** The parts of a response a replay must reproduce. */
-function snapshot(response: HttpResponse) {
+function snapshot(response: SessionResponse) {
   return {
     version: response.version,
     status: response.status,
@@ -32,7 +32,7 @@ function snapshot(response: HttpResponse) {
 }
 
 /** Two requests on one kept-alive connection: a Content-Length response, then a chunked one (with a trailer). */
-async function scenario(session: Session): Promise<HttpResponse[]> {
+async function scenario(session: Session): Promise<SessionResponse[]> {
   const plain = await session.send({ path: 'plain?x=1', headers: { 'X-Test': 'one' } });
   const chunked = await session.send({ method: 'POST', path: 'chunked', body: 'hello server', headers: { 'Content-Type': 'text/plain' } });
   return [plain, chunked];
@@ -41,7 +41,7 @@ async function scenario(session: Session): Promise<HttpResponse[]> {
 interface Recorded {
   origin: string;
   json: string;
-  responses: HttpResponse[];
+  responses: SessionResponse[];
   connections: number;
 }
 

@@ -1,0 +1,65 @@
+import { ByteCollector, expectedLength } from '../message/byte-collector';
+import type { HttpResponse } from '../message/response';
+import type { Exchange } from './exchange';
+
+/** What a body does to its request when it ends or is given up. */
+export interface BodySettlement {
+  /** The body has ended: the connection may be kept, the session's next request may go. */
+  end(): void;
+  /** The body will not be read to its end (cancelled, or it failed): the connection is closed. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * A response body as the session reads it: the one path that `send()` (which collects it) and `stream()`
+ * (whose consumer pulls it) share, so that whatever is done to body pieces is done in `next()` once. Pieces
+ * come from the exchange as the consumer asks for them; the end, a failure or a cancel settles the request.
+ */
+export class ResponseBody {
+  private over = false;
+
+  constructor(
+    private readonly exchange: Exchange,
+    /** The response whose body this is (its head is in). */
+    private readonly head: HttpResponse,
+    private readonly settlement: BodySettlement,
+  ) {}
+
+  /** The next piece, or `null` at the end (then the request is settled). */
+  async next(): Promise<Uint8Array | null> {
+    if (this.over) return null;
+    try {
+      const piece = await this.exchange.nextData();
+      if (piece === null) this.finish();
+      return piece;
+    } catch (error) {
+      void this.cancel();
+      throw error;
+    }
+  }
+
+  /** The whole body in one array (sized from `Content-Length` when there is one). */
+  async collect(): Promise<Uint8Array> {
+    const body = new ByteCollector(expectedLength(this.head.headers));
+    for (let piece = await this.next(); piece !== null; piece = await this.next()) body.push(piece);
+    return body.bytes();
+  }
+
+  /** Stops reading: the connection is closed unless the body had ended. */
+  cancel(): Promise<void> {
+    if (this.over) return Promise.resolve();
+    this.over = true;
+    return this.settlement.abandon();
+  }
+
+  /** Settles a body that ended without being read (a response without content): the session may go on. */
+  endIfEmpty(): void {
+    if (this.exchange.ended()) this.finish();
+  }
+
+  private finish(): void {
+    if (this.over) return;
+    this.over = true;
+    this.settlement.end();
+  }
+}

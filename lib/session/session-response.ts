@@ -1,0 +1,53 @@
+import { challengesOf, type Challenge } from '../auth/challenge';
+import { HttpResponse } from '../message/response';
+
+/** One redirect the session followed. */
+export interface RedirectHop {
+  status: number;
+  url: string;
+}
+
+/**
+ * Where the time of a request went, in milliseconds measured with the session's clock from the call to
+ * `send()` / `stream()` (waiting behind earlier requests of the session included).
+ */
+export interface ResponseTimings {
+  /** Opening the transport of the last hop: the TCP connect, plus the TLS handshake for TLS transports. Absent when a kept-alive connection was reused. */
+  connect?: number;
+  /** Until the first byte of the final response arrived. */
+  firstByte: number;
+  /** Until the whole response was in (for a streaming response: until its head, then until its body ended once it has). */
+  total: number;
+}
+
+/** What the session knows of a response beyond the message itself. */
+export interface ResponseFacts {
+  /** The URL the response came from (after redirects, the last one). */
+  readonly url: string;
+  /** Each redirect followed to get here. */
+  readonly redirects: RedirectHop[];
+  /** Where the time went. */
+  readonly timings: ResponseTimings;
+}
+
+/** A complete response as `Session.send()` returns it: the message with its body, and the session's facts. */
+export class SessionResponse extends HttpResponse implements ResponseFacts {
+  readonly url: string;
+  readonly redirects: RedirectHop[];
+  readonly timings: ResponseTimings;
+
+  constructor(head: HttpResponse, body: Uint8Array, facts: ResponseFacts) {
+    super({ version: head.version, status: head.status, reason: head.reason, headers: head.headers, body, trailers: head.trailers, interim: head.interim });
+    this.url = facts.url;
+    this.redirects = facts.redirects;
+    this.timings = facts.timings;
+  }
+
+  /**
+   * The authentication challenges of a 401 (`WWW-Authenticate`) or 407 (`Proxy-Authenticate`), parsed on each
+   * access; `[]` when there are none. A malformed field throws ParseError 'ERR_INVALID_HEADER'.
+   */
+  get challenges(): Challenge[] {
+    return challengesOf(this.headers, this.status === 407);
+  }
+}
