@@ -25,7 +25,8 @@ export interface ChunkedDecoderOptions extends Partial<HttpLimits>, Partial<Leni
 
 const CR = 0x0d;
 const LF = 0x0a;
-// 13 hex digits stay below 2^53: larger sizes are refused before they can lose precision.
+// 13 significant hex digits stay below 2^53: larger sizes are refused before they can lose precision. Leading
+// zeros do not count (RFC 9112 §7.1); the line limit bounds how many of them are scanned.
 const MAX_SIZE_DIGITS = 13;
 
 type State = 'size' | 'after-size' | 'extension' | 'size-lf' | 'data' | 'data-cr' | 'data-lf' | 'trailers';
@@ -43,7 +44,9 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
   /** Stream offset of buffer[0]. */
   private base: number;
   private size = 0;
+  /** Significant digits of the chunk size so far (leading zeros aside). */
   private sizeDigits = 0;
+  /** Bytes of the chunk-size line so far, its line end aside. */
   private lineLength = 0;
   private remainingInChunk = 0;
   private bodySize = 0;
@@ -80,11 +83,13 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
         case 'size': {
           const digit = hexValue(c);
           if (digit < 0) {
-            if (this.sizeDigits === 0) this.fail('a hexadecimal chunk size');
+            if (this.lineLength === 0) this.fail('a hexadecimal chunk size');
             this.state = 'after-size';
             continue; // the same byte starts the rest of the line
           }
-          if (++this.sizeDigits > MAX_SIZE_DIGITS) this.fail(`a chunk size of at most ${MAX_SIZE_DIGITS} hex digits`);
+          if ((this.size !== 0 || digit !== 0) && ++this.sizeDigits > MAX_SIZE_DIGITS) {
+            this.fail(`a chunk size of at most ${MAX_SIZE_DIGITS} significant hex digits`);
+          }
           this.size = this.size * 16 + digit;
           this.countLineByte();
           this.position++;
@@ -92,22 +97,30 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
         }
         case 'after-size':
           // BWS may stand before ';', nothing else.
-          if (c === 0x3b) this.state = 'extension';
-          else if (c === CR) this.state = 'size-lf';
-          else if (c === LF) {
+          if (c === CR) {
+            this.lineEnd();
+            break;
+          }
+          if (c === LF) {
             this.bareLf();
             break;
-          } else if (c !== 0x20 && c !== 0x09) this.fail("';' or CRLF after the chunk size");
+          }
+          if (c === 0x3b) this.state = 'extension';
+          else if (c !== 0x20 && c !== 0x09) this.fail("';' or CRLF after the chunk size");
           this.countLineByte();
           this.position++;
           break;
         case 'extension':
           // chunk-ext is skipped, but bounded: only its length matters to us.
-          if (c === CR) this.state = 'size-lf';
-          else if (c === LF) {
+          if (c === CR) {
+            this.lineEnd();
+            break;
+          }
+          if (c === LF) {
             this.bareLf();
             break;
-          } else if (c < 0x20 && c !== 0x09) this.fail('a chunk extension character (no control characters)');
+          }
+          if (c < 0x20 && c !== 0x09) this.fail('a chunk extension character (no control characters)');
           this.countLineByte();
           this.position++;
           break;
@@ -165,6 +178,12 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
     }
     this.remainingInChunk = this.size;
     this.state = 'data';
+  }
+
+  /** The CR of the size line: the line end does not count toward maxChunkLineSize. */
+  private lineEnd(): void {
+    this.state = 'size-lf';
+    this.position++;
   }
 
   /** A size line ended with LF alone: accepted only by the named leniency. */
