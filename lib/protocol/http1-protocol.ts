@@ -328,11 +328,12 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
         }
         return name;
       });
-      const chunked = codings.filter((c) => c === 'chunked').length;
-      if (chunked > 1 || (chunked === 1 && codings[codings.length - 1] !== 'chunked')) {
-        throw this.framingError('ERR_INVALID_TRANSFER_ENCODING', 'chunked applied once, as the last transfer coding');
+      // Chunked twice is refused (RFC 9112 §6.1: a sender MUST NOT): decoding once would leave chunk framing
+      // in the body. Chunked not last is a response read to close (§6.3 rule 4).
+      if (codings.filter((c) => c === 'chunked').length > 1) {
+        throw this.framingError('ERR_INVALID_TRANSFER_ENCODING', 'chunked applied once');
       }
-      return chunked === 1 ? { kind: 'chunked' } : { kind: 'close' };
+      return codings[codings.length - 1] === 'chunked' ? { kind: 'chunked' } : { kind: 'close' };
     }
     if (cl.length > 0) return { kind: 'length', length: this.contentLength(cl) };
     return { kind: 'close' };

@@ -319,10 +319,13 @@ describe('Transfer-Encoding', () => {
     expect(ok(h11(), te(...fields) + BODY)).toMatchObject({ body: BODY, keepAlive: false });
   });
 
+  it.each([[['chunked, gzip']], [['chunked', 'gzip']], [['chunked', 'gzip, br']]])('%j (chunked not last) is read to close (RFC 9112 §6.3 rule 4)', (fields) => {
+    expect(ok(h11(), te(...fields) + BODY)).toMatchObject({ body: BODY, keepAlive: false });
+  });
+
   it.each([
-    [['chunked, gzip']],
-    [['chunked', 'gzip']],
     [['chunked, chunked']],
+    [['chunked, chunked, gzip']],
     [['chunked', 'chunked']],
     [['chunked', 'gzip, chunked']],
     [['"chunked"']],
