@@ -3,6 +3,7 @@ import { IncompleteMessageError, LimitError, ParseError } from '../message/error
 import { Headers } from '../message/headers';
 import { HeadParser } from './head-parser';
 import { resolveLeniency, resolveLimits, type HttpLimits, type Leniency } from './limits';
+import { FIELD_VALUE_CHAR, TOKEN_CHAR } from '../message/syntax';
 import { EOF, type Input, Protocol, READ, type ReadYield, type Step } from './protocol';
 
 /** A piece of body: a sub-view of the input where possible, never a copy. */
@@ -29,7 +30,16 @@ const LF = 0x0a;
 // zeros do not count (RFC 9112 §7.1); the line limit bounds how many of them are scanned.
 const MAX_SIZE_DIGITS = 13;
 
-type State = 'size' | 'after-size' | 'extension' | 'size-lf' | 'data' | 'data-cr' | 'data-lf' | 'trailers';
+/**
+ * chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ), ext-val = token / quoted-string (RFC 9112
+ * §7.1.1): one state per place in that grammar. Extensions are checked, then ignored.
+ */
+type ExtensionState = 'ext-name-start' | 'ext-name' | 'ext-after-name' | 'ext-value-start' | 'ext-token' | 'ext-quoted' | 'ext-quoted-pair' | 'ext-after-value';
+
+type State = 'size' | 'after-size' | ExtensionState | 'size-lf' | 'data' | 'data-cr' | 'data-lf' | 'trailers';
+
+/** The extension states where the size line may end. */
+const EXTENSION_MAY_END: ReadonlySet<State> = new Set<State>(['ext-name', 'ext-after-name', 'ext-token', 'ext-after-value']);
 
 /**
  * Decodes the chunked transfer coding (RFC 9112 §7.1) as bytes arrive: yields each piece of chunk data,
@@ -105,22 +115,25 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
             this.bareLf();
             break;
           }
-          if (c === 0x3b) this.state = 'extension';
+          if (c === 0x3b) this.state = 'ext-name-start';
           else if (c !== 0x20 && c !== 0x09) this.fail("';' or CRLF after the chunk size");
           this.countLineByte();
           this.position++;
           break;
-        case 'extension':
-          // chunk-ext is skipped, but bounded: only its length matters to us.
-          if (c === CR) {
-            this.lineEnd();
+        case 'ext-name-start':
+        case 'ext-name':
+        case 'ext-after-name':
+        case 'ext-value-start':
+        case 'ext-token':
+        case 'ext-quoted':
+        case 'ext-quoted-pair':
+        case 'ext-after-value':
+          if ((c === CR || c === LF) && EXTENSION_MAY_END.has(this.state)) {
+            if (c === CR) this.lineEnd();
+            else this.bareLf();
             break;
           }
-          if (c === LF) {
-            this.bareLf();
-            break;
-          }
-          if (c < 0x20 && c !== 0x09) this.fail('a chunk extension character (no control characters)');
+          this.state = this.extension(this.state, c);
           this.countLineByte();
           this.position++;
           break;
@@ -178,6 +191,44 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
     }
     this.remainingInChunk = this.size;
     this.state = 'data';
+  }
+
+  /** The state after byte `c` of a chunk extension in `state`; a byte the grammar does not allow there fails. */
+  private extension(state: ExtensionState, c: number): ExtensionState {
+    const space = c === 0x20 || c === 0x09;
+    const token = TOKEN_CHAR[c] === 1;
+    switch (state) {
+      case 'ext-name-start':
+        if (token) return 'ext-name';
+        if (space) return state;
+        return this.fail('a chunk extension name');
+      case 'ext-name':
+      case 'ext-after-name':
+        if (token && state === 'ext-name') return state;
+        if (space) return 'ext-after-name';
+        if (c === 0x3d) return 'ext-value-start';
+        if (c === 0x3b) return 'ext-name-start';
+        return this.fail("'=', ';' or CRLF in a chunk extension");
+      case 'ext-value-start':
+        if (token) return 'ext-token';
+        if (c === 0x22) return 'ext-quoted';
+        if (space) return state;
+        return this.fail('a chunk extension value');
+      case 'ext-token':
+      case 'ext-after-value':
+        if (token && state === 'ext-token') return state;
+        if (space) return 'ext-after-value';
+        if (c === 0x3b) return 'ext-name-start';
+        return this.fail("';' or CRLF after a chunk extension value");
+      case 'ext-quoted':
+        if (c === 0x22) return 'ext-after-value';
+        if (c === 0x5c) return 'ext-quoted-pair';
+        if (FIELD_VALUE_CHAR[c] === 1) return state; // qdtext: HTAB, SP, VCHAR but '"' and '\', obs-text
+        return this.fail('a quoted-string character (no control characters)');
+      case 'ext-quoted-pair':
+        if (FIELD_VALUE_CHAR[c] === 1) return 'ext-quoted';
+        return this.fail('a quoted-pair character (no control characters)');
+    }
   }
 
   /** The CR of the size line: the line end does not count toward maxChunkLineSize. */

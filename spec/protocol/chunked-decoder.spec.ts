@@ -82,8 +82,9 @@ describe('ChunkedDecoder: valid bodies', () => {
     ['5 ;a=b\r\nhello\r\n0\r\n\r\n'],
     ['5\t ; a = b ;c\r\nhello\r\n0\r\n\r\n'],
     ['5;a=b;c=d;e\r\nhello\r\n0;x=y\r\n\r\n'],
-    ['5;\x80\xff\r\nhello\r\n0\r\n\r\n'],
-  ])('skips the chunk extensions of %j', (input) => {
+    ['5;a="\x80\xff \t\\\xff"\r\nhello\r\n0\r\n\r\n'],
+    ['5;a=b \r\nhello\r\n0;c \r\n\r\n'], // whitespace before CRLF, as after a size
+  ])('checks, then skips, the chunk extensions of %j (RFC 9112 §7.1.1)', (input) => {
     expect(decodes(input)).toEqual({ data: 'hello', trailers: [], rest: '' });
   });
 
@@ -179,6 +180,18 @@ describe('ChunkedDecoder: malformed input', () => {
     ['5;a\rb\r\n', 4],
     ['5;a\0\r\n', 3],
     ['5;a\x01\r\n', 3],
+    ['5;\r\n', 2],
+    ['5; \r\n', 3],
+    ['5;;a\r\n', 2],
+    ['5;\x80\r\n', 2],
+    ['5;a:b\r\n', 3],
+    ['5;a=\r\n', 4],
+    ['5;a==b\r\n', 4],
+    ['5;a=b c\r\n', 6],
+    ['5;a=b"\r\n', 5],
+    ['5;a="b\r\n', 6],
+    ['5;a="\x01"\r\n', 5],
+    ['5;a="\\\n"\r\n', 6],
     ['5\n', 1], // strict: LF alone after the size
     ['5;a\n', 3],
     ['0\n\r\n', 1],
