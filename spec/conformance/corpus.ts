@@ -158,6 +158,7 @@ export const corpus: Vector[] = [
   { name: 'two 1xx then 200', input: 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n' + ok(CL0) },
   { name: '1xx with Content-Length', input: 'HTTP/1.1 100 Continue\r\nContent-Length: 5\r\n\r\n' + ok(CL0) },
   { name: '1xx with Connection: close', input: 'HTTP/1.1 100 Continue\r\nConnection: close\r\n\r\n' + ok('Content-Length: 2\r\n', 'hi'), disagrees: 'interim-connection-close' },
+  { name: 'HTTP/1.0 1xx', input: 'HTTP/1.0 100 Continue\r\n\r\n' + ok('Content-Length: 2\r\n', 'hi'), disagrees: 'interim-connection-close' },
   { name: '1xx only, then EOF', input: 'HTTP/1.1 100 Continue\r\n\r\n' },
   { name: '101 Switching Protocols', input: 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x00' },
   { name: '204 with Content-Length', input: 'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n' },

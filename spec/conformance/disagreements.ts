@@ -136,10 +136,13 @@ export const disagreements: Disagreement[] = [
   },
   {
     // A 1xx is interim (RFC 9110 §15.2): io-http reads the final response after it and takes persistence from
-    // the final one; llhttp stops at a 1xx that says `Connection: close` (HPE_CLOSED_CONNECTION).
+    // the final one; llhttp stops after a 1xx that is not persistent (`Connection: close`, or HTTP/1.0 without
+    // keep-alive) with HPE_CLOSED_CONNECTION.
     id: 'interim-connection-close',
     explains: (c) =>
-      ioAccepts(c) && c.ll.error === 'HPE_CLOSED_CONNECTION' && /(?:^|\n)HTTP\/1\.\d 1\d\d[^\n]*\n(?:[^\r\n]+\r\n)*?connection:[^\r\n]*close/i.test(c.input),
+      ioAccepts(c) &&
+      c.ll.error === 'HPE_CLOSED_CONNECTION' &&
+      /(?:^|\n)HTTP\/1\.\d 1\d\d[^\n]*\n(?:[^\r\n]+\r\n)*?connection:[^\r\n]*close|(?:^|\n)HTTP\/1\.0 1\d\d/i.test(c.input),
   },
   {
     // io-http's own bounds (docs/protocol.md, Limits): 100 fields, 4 KiB chunk lines. Node applies its own in

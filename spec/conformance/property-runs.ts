@@ -30,7 +30,7 @@ export function assertProperty<Ts extends [unknown, ...unknown[]]>(name: string,
   const first = counterexample[0] as { input?: unknown } | Uint8Array | undefined;
   const raw = first instanceof Uint8Array ? first : typeof first?.input === 'string' ? Buffer.from(first.input, 'latin1') : undefined;
   if (raw) writeFileSync(`${file}.bin`, raw);
-  throw new Error(fc.defaultReportMessage(details) ?? `${name} failed`);
+  throw new Error(`${fc.defaultReportMessage(details) ?? `${name} failed`}\n${String(details.errorInstance)}`);
 }
 
 /** JSON replacer: byte arrays as byte strings, so a counterexample can be read and replayed. */
