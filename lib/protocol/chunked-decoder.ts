@@ -1,9 +1,9 @@
 import { EMPTY, excerpt } from '../message/bytes';
 import { IncompleteMessageError, LimitError, ParseError } from '../message/errors';
 import { Headers } from '../message/headers';
+import { FIELD_VALUE_CHAR, TOKEN_CHAR } from '../message/syntax';
 import { HeadParser } from './head-parser';
 import { resolveLeniency, resolveLimits, type HttpLimits, type Leniency } from './limits';
-import { FIELD_VALUE_CHAR, TOKEN_CHAR } from '../message/syntax';
 import { EOF, type Input, Protocol, READ, type ReadYield, type Step } from './protocol';
 
 /** A piece of body: a sub-view of the input where possible, never a copy. */
@@ -106,7 +106,7 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
           break;
         }
         case 'after-size':
-          // BWS may stand before ';', nothing else.
+          // BWS may stand before ';'; whitespace before the CRLF is accepted too (docs/conformance.md).
           if (c === CR) {
             this.lineEnd();
             break;

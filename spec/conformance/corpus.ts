@@ -126,6 +126,7 @@ export const corpus: Vector[] = [
   { name: 'reason with DEL', input: 'HTTP/1.1 200 O\x7fK\r\nContent-Length: 0\r\n\r\n' },
   { name: 'reason with NUL', input: 'HTTP/1.1 200 O\0K\r\nContent-Length: 0\r\n\r\n', disagrees: 'reason-nul' },
   { name: 'reason with bare CR', input: 'HTTP/1.1 200 O\rK\r\nContent-Length: 0\r\n\r\n' },
+  { name: 'bare CR before the status line', input: '\rHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', disagrees: 'bare-cr-status-line' },
   { name: 'bare CR after the status code', input: 'HTTP/1.1 304\r\rX: y\r\n\r\n', disagrees: 'bare-cr-status-line' },
   { name: 'two-digit status', input: 'HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n' },
   { name: 'four-digit status', input: 'HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n' },

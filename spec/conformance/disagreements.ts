@@ -30,8 +30,8 @@ const only = (c: Case, field: string) => c.diff.length === 1 && c.diff[0] === fi
 const values = (headers: Array<[string, string]>, name: string) => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Every status line in the stream a parser could have read (after a line end), up to the next LF. */
-const statusLines = (input: string) => input.match(/(?:^|\n)HTTP\/[^\n]*/g) ?? [];
+/** Every status line in the stream a parser could have read (after a line end, and any CRs), up to the next LF. */
+const statusLines = (input: string) => input.match(/(?:^|\n)\r*HTTP\/[^\n]*/g) ?? [];
 
 export const disagreements: Disagreement[] = [
   {
@@ -111,8 +111,8 @@ export const disagreements: Disagreement[] = [
     },
   },
   {
-    // RFC 9112 §2.2: a bare CR is invalid (or replaced with SP); io-http refuses it. llhttp takes a CR right after
-    // the status code as the line end.
+    // RFC 9112 §2.2: a bare CR is invalid (or replaced with SP); io-http refuses it. llhttp skips one before the
+    // status line, and takes one right after the status code as the line end.
     id: 'bare-cr-status-line',
     explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_STATUS_LINE' && statusLines(c.input).some((l) => /\r(?!$)/.test(l)),
   },
