@@ -137,6 +137,7 @@ export const corpus: Vector[] = [
   { name: 'tab before status', input: 'HTTP/1.1\t200 OK\r\nContent-Length: 0\r\n\r\n' },
   { name: 'no space after status', input: 'HTTP/1.1 200OK\r\nContent-Length: 0\r\n\r\n' },
   { name: 'empty lines before the status line', input: '\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n' },
+  { name: 'bare LF before the status line', input: '\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', disagrees: 'bare-lf' },
   { name: 'space before the status line', input: ' HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n' },
 
   // ---- versions ----

@@ -29,6 +29,8 @@ const llAccepts = (c: Case): c is Case & { io: Rejected; ll: Accepted } => !c.io
 const only = (c: Case, field: string) => c.diff.length === 1 && c.diff[0] === field;
 const values = (headers: Array<[string, string]>, name: string) => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A list field value with a `close` element. */
+const CLOSE = /(^|,)[ \t]*close[ \t]*(,|$)/i;
 
 /** Every status line in the stream a parser could have read (after a line end, and any CRs), up to the next LF. */
 const statusLines = (input: string) => input.match(/(?:^|\n)\r*HTTP\/[^\n]*/g) ?? [];
@@ -39,6 +41,12 @@ export const disagreements: Disagreement[] = [
     // Precise: io-http with allowObsFold: false must then agree with llhttp.
     id: 'obs-fold',
     explains: (c) => ioAccepts(c) && /\n[ \t]/.test(c.input) && differences(ioHttpVerdict(bytes(c.input), c.method, { allowObsFold: false }), c.ll).length === 0,
+  },
+  {
+    // RFC 9112 §2.2: a recipient MAY take a bare LF as a line end; io-http does so only with allowBareLf. llhttp
+    // skips bare LFs before the status line. Precise: io-http with allowBareLf must then agree with llhttp.
+    id: 'bare-lf',
+    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_LINE_END' && differences(ioHttpVerdict(bytes(c.input), c.method, { allowBareLf: true }), c.ll).length === 0,
   },
   {
     // RFC 9110 §2.5: a higher minor version is read as the highest one implemented; llhttp refuses 1.2–1.9.
@@ -78,7 +86,8 @@ export const disagreements: Disagreement[] = [
     // RFC 9112 §6.3 rule 1: a response to HEAD has no body, so it never needs the close to end it; llhttp
     // (which is not told the method) says not to reuse the connection when the head has no framing.
     id: 'head-response-keep-alive',
-    explains: (c) => c.method === 'HEAD' && only(c, 'keepAlive') && (c.io as Accepted).keepAlive,
+    explains: (c) =>
+      c.method === 'HEAD' && only(c, 'keepAlive') && c.io.accepted && c.io.keepAlive && !values(c.io.headers, 'connection').some((v) => CLOSE.test(v)),
   },
   {
     // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing; the connection MUST be
@@ -132,7 +141,7 @@ export const disagreements: Disagreement[] = [
     // in separate fields of an HTTP/1.0 response, llhttp keeps the connection.
     id: 'connection-close-wins',
     explains: (c) =>
-      only(c, 'keepAlive') && c.io.accepted && !c.io.keepAlive && values(c.io.headers, 'connection').some((v) => /(^|,)[ \t]*close[ \t]*(,|$)/i.test(v)),
+      only(c, 'keepAlive') && c.io.accepted && !c.io.keepAlive && values(c.io.headers, 'connection').some((v) => CLOSE.test(v)),
   },
   {
     // A 1xx is interim (RFC 9110 §15.2): io-http reads the final response after it and takes persistence from
