@@ -60,6 +60,7 @@ export const corpus: Vector[] = [
   { name: 'chunked, BWS around = in an extension', input: chunked('5;a = "b c" ;d\r\nhello\r\n0\r\n\r\n'), disagrees: 'chunk-line-whitespace' },
   { name: 'chunked, extension not a token', input: chunked('5;a:b\r\nhello\r\n0\r\n\r\n') },
   { name: 'chunked, empty extension', input: chunked('5;\r\nhello\r\n0\r\n\r\n') },
+  { name: 'chunked, empty extension between two', input: chunked('5;;a=b\r\nhello\r\n0\r\n\r\n'), disagrees: 'chunk-extension-empty-name' },
   { name: 'chunked, extension value not a token', input: chunked('5;a=b/c\r\nhello\r\n0\r\n\r\n') },
   { name: 'chunked, quoted-pair in an extension', input: chunked('5;a="\\"\\\\"\r\nhello\r\n0\r\n\r\n') },
   { name: 'chunked, no size', input: chunked('\r\nhello\r\n0\r\n\r\n') },

@@ -120,6 +120,12 @@ export const disagreements: Disagreement[] = [
     },
   },
   {
+    // RFC 9112 §7.1.1: every ';' starts an extension with a name, so `;;` is outside the grammar; io-http refuses
+    // it, llhttp skips the empty one (though it refuses a ';' right before the CRLF).
+    id: 'chunk-extension-empty-name',
+    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_CHUNK' && /(?:^|\n)[0-9a-fA-F]+[^\r\n]*;[ \t]*;/.test(c.input),
+  },
+  {
     // RFC 9112 §2.2: a bare CR is invalid (or replaced with SP); io-http refuses it. llhttp skips one before the
     // status line, and takes one right after the status code as the line end.
     id: 'bare-cr-status-line',
