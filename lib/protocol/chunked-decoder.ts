@@ -1,6 +1,7 @@
 import { EMPTY, excerpt } from '../message/bytes';
 import { IncompleteMessageError, LimitError, ParseError } from '../message/errors';
 import { Headers } from '../message/headers';
+import { FIELD_VALUE_CHAR, TOKEN_CHAR } from '../message/syntax';
 import { HeadParser } from './head-parser';
 import { resolveLeniency, resolveLimits, type HttpLimits, type Leniency } from './limits';
 import { EOF, type Input, Protocol, READ, type ReadYield, type Step } from './protocol';
@@ -25,10 +26,20 @@ export interface ChunkedDecoderOptions extends Partial<HttpLimits>, Partial<Leni
 
 const CR = 0x0d;
 const LF = 0x0a;
-// 13 hex digits stay below 2^53: larger sizes are refused before they can lose precision.
+// 13 significant hex digits stay below 2^53: larger sizes are refused before they can lose precision. Leading
+// zeros do not count (RFC 9112 §7.1); the line limit bounds how many of them are scanned.
 const MAX_SIZE_DIGITS = 13;
 
-type State = 'size' | 'after-size' | 'extension' | 'size-lf' | 'data' | 'data-cr' | 'data-lf' | 'trailers';
+/**
+ * chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ), ext-val = token / quoted-string (RFC 9112
+ * §7.1.1): one state per place in that grammar. Extensions are checked, then ignored.
+ */
+type ExtensionState = 'ext-name-start' | 'ext-name' | 'ext-after-name' | 'ext-value-start' | 'ext-token' | 'ext-quoted' | 'ext-quoted-pair' | 'ext-after-value';
+
+type State = 'size' | 'after-size' | ExtensionState | 'size-lf' | 'data' | 'data-cr' | 'data-lf' | 'trailers';
+
+/** The extension states where the size line may end. */
+const EXTENSION_MAY_END: ReadonlySet<State> = new Set<State>(['ext-name', 'ext-after-name', 'ext-token', 'ext-after-value']);
 
 /**
  * Decodes the chunked transfer coding (RFC 9112 §7.1) as bytes arrive: yields each piece of chunk data,
@@ -43,7 +54,9 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
   /** Stream offset of buffer[0]. */
   private base: number;
   private size = 0;
+  /** Significant digits of the chunk size so far (leading zeros aside). */
   private sizeDigits = 0;
+  /** Bytes of the chunk-size line so far, its line end aside. */
   private lineLength = 0;
   private remainingInChunk = 0;
   private bodySize = 0;
@@ -80,34 +93,47 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
         case 'size': {
           const digit = hexValue(c);
           if (digit < 0) {
-            if (this.sizeDigits === 0) this.fail('a hexadecimal chunk size');
+            if (this.lineLength === 0) this.fail('a hexadecimal chunk size');
             this.state = 'after-size';
             continue; // the same byte starts the rest of the line
           }
-          if (++this.sizeDigits > MAX_SIZE_DIGITS) this.fail(`a chunk size of at most ${MAX_SIZE_DIGITS} hex digits`);
+          if ((this.size !== 0 || digit !== 0) && ++this.sizeDigits > MAX_SIZE_DIGITS) {
+            this.fail(`a chunk size of at most ${MAX_SIZE_DIGITS} significant hex digits`);
+          }
           this.size = this.size * 16 + digit;
           this.countLineByte();
           this.position++;
           break;
         }
         case 'after-size':
-          // BWS may stand before ';', nothing else.
-          if (c === 0x3b) this.state = 'extension';
-          else if (c === CR) this.state = 'size-lf';
-          else if (c === LF) {
+          // BWS may stand before ';'; whitespace before the CRLF is accepted too (docs/conformance.md).
+          if (c === CR) {
+            this.lineEnd();
+            break;
+          }
+          if (c === LF) {
             this.bareLf();
             break;
-          } else if (c !== 0x20 && c !== 0x09) this.fail("';' or CRLF after the chunk size");
+          }
+          if (c === 0x3b) this.state = 'ext-name-start';
+          else if (c !== 0x20 && c !== 0x09) this.fail("';' or CRLF after the chunk size");
           this.countLineByte();
           this.position++;
           break;
-        case 'extension':
-          // chunk-ext is skipped, but bounded: only its length matters to us.
-          if (c === CR) this.state = 'size-lf';
-          else if (c === LF) {
-            this.bareLf();
+        case 'ext-name-start':
+        case 'ext-name':
+        case 'ext-after-name':
+        case 'ext-value-start':
+        case 'ext-token':
+        case 'ext-quoted':
+        case 'ext-quoted-pair':
+        case 'ext-after-value':
+          if ((c === CR || c === LF) && EXTENSION_MAY_END.has(this.state)) {
+            if (c === CR) this.lineEnd();
+            else this.bareLf();
             break;
-          } else if (c < 0x20 && c !== 0x09) this.fail('a chunk extension character (no control characters)');
+          }
+          this.state = this.extension(this.state, c);
           this.countLineByte();
           this.position++;
           break;
@@ -165,6 +191,50 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
     }
     this.remainingInChunk = this.size;
     this.state = 'data';
+  }
+
+  /** The state after byte `c` of a chunk extension in `state`; a byte the grammar does not allow there fails. */
+  private extension(state: ExtensionState, c: number): ExtensionState {
+    const space = c === 0x20 || c === 0x09;
+    const token = TOKEN_CHAR[c] === 1;
+    switch (state) {
+      case 'ext-name-start':
+        if (token) return 'ext-name';
+        if (space) return state;
+        return this.fail('a chunk extension name');
+      case 'ext-name':
+      case 'ext-after-name':
+        if (token && state === 'ext-name') return state;
+        if (space) return 'ext-after-name';
+        if (c === 0x3d) return 'ext-value-start';
+        if (c === 0x3b) return 'ext-name-start';
+        return this.fail("'=', ';' or CRLF in a chunk extension");
+      case 'ext-value-start':
+        if (token) return 'ext-token';
+        if (c === 0x22) return 'ext-quoted';
+        if (space) return state;
+        return this.fail('a chunk extension value');
+      case 'ext-token':
+      case 'ext-after-value':
+        if (token && state === 'ext-token') return state;
+        if (space) return 'ext-after-value';
+        if (c === 0x3b) return 'ext-name-start';
+        return this.fail("';' or CRLF after a chunk extension value");
+      case 'ext-quoted':
+        if (c === 0x22) return 'ext-after-value';
+        if (c === 0x5c) return 'ext-quoted-pair';
+        if (FIELD_VALUE_CHAR[c] === 1) return state; // qdtext: HTAB, SP, VCHAR but '"' and '\', obs-text
+        return this.fail('a quoted-string character (no control characters)');
+      case 'ext-quoted-pair':
+        if (FIELD_VALUE_CHAR[c] === 1) return 'ext-quoted';
+        return this.fail('a quoted-pair character (no control characters)');
+    }
+  }
+
+  /** The CR of the size line: the line end does not count toward maxChunkLineSize. */
+  private lineEnd(): void {
+    this.state = 'size-lf';
+    this.position++;
   }
 
   /** A size line ended with LF alone: accepted only by the named leniency. */

@@ -231,11 +231,13 @@ export class HeadParser {
     let reason = '';
     if (end > start + 12) {
       if (b[start + 12] !== SP) this.fail('ERR_INVALID_STATUS_LINE', 'a space after the status code', b, start + 12, base);
+      // The reason is informational (RFC 9112 §4): other controls are kept as received; a NUL or a bare CR
+      // could end the line for another parser, so they are refused (docs/conformance.md).
       let high = 0;
       for (let i = start + 13; i < end; i++) {
         const c = b[i];
         high |= c;
-        if (FIELD_VALUE_CHAR[c] === 0) this.fail('ERR_INVALID_STATUS_LINE', 'a reason phrase character', b, i, base);
+        if (c === 0 || c === CR) this.fail('ERR_INVALID_STATUS_LINE', 'a reason phrase character (no NUL or CR)', b, i, base);
       }
       reason = high < 0x80 ? this.string(b, start + 13, end) : byteString(b, start + 13, end);
     }

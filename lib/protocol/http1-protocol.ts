@@ -62,8 +62,11 @@ export type Framing =
 
 type State = 'start' | 'body-write' | 'send-body' | 'head' | 'length' | 'chunked' | 'close';
 
-/** 1 to 15 digits: a length below 2^53 that needs no further checks. */
-const CONTENT_LENGTH = /^\d{1,15}$/;
+/**
+ * Digits, at most 15 of them significant: a length below 2^53 that needs no further checks. Leading zeros do
+ * not count (RFC 9110 §8.6); the head limit bounds how many are scanned.
+ */
+const CONTENT_LENGTH = /^0*\d{1,15}$/;
 
 /** Bodies up to this size are sent in the same write as the head; larger ones in their own, uncopied. */
 const COALESCE_LIMIT = 16 * 1024;
@@ -314,7 +317,6 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     const te = headers.getAll('transfer-encoding');
     const cl = headers.getAll('content-length');
     if (te.length > 0) {
-      if (response.version === '1.0') return { kind: 'close' }; // RFC 9112 §6.1: faulty framing, read to close
       if (cl.length > 0 && !this.leniency.allowTransferEncodingWithContentLength) {
         throw this.framingError('ERR_CONFLICTING_FRAMING', 'either Transfer-Encoding or Content-Length, not both');
       }
@@ -326,11 +328,12 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
         }
         return name;
       });
-      const chunked = codings.filter((c) => c === 'chunked').length;
-      if (chunked > 1 || (chunked === 1 && codings[codings.length - 1] !== 'chunked')) {
-        throw this.framingError('ERR_INVALID_TRANSFER_ENCODING', 'chunked applied once, as the last transfer coding');
+      // Chunked twice is refused (RFC 9112 §6.1: a sender MUST NOT): decoding once would leave chunk framing
+      // in the body. Chunked not last is a response read to close (§6.3 rule 4).
+      if (codings.filter((c) => c === 'chunked').length > 1) {
+        throw this.framingError('ERR_INVALID_TRANSFER_ENCODING', 'chunked applied once');
       }
-      return chunked === 1 ? { kind: 'chunked' } : { kind: 'close' };
+      return codings[codings.length - 1] === 'chunked' ? { kind: 'chunked' } : { kind: 'close' };
     }
     if (cl.length > 0) return { kind: 'length', length: this.contentLength(cl) };
     return { kind: 'close' };
@@ -343,7 +346,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     for (const field of values) {
       for (const part of field.split(',')) {
         const v = trimOws(part);
-        if (!CONTENT_LENGTH.test(v)) throw this.framingError('ERR_INVALID_CONTENT_LENGTH', 'a Content-Length of 1 to 15 digits');
+        if (!CONTENT_LENGTH.test(v)) throw this.framingError('ERR_INVALID_CONTENT_LENGTH', 'a Content-Length of digits, at most 15 significant');
         if (value !== undefined && Number(v) !== Number(value)) {
           throw this.framingError('ERR_INVALID_CONTENT_LENGTH', 'one Content-Length value');
         }
@@ -360,10 +363,13 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
 
   /**
    * Whether the connection can carry another request: never after a body delimited by close, a request or
-   * response that says `close`, or a skipped request body; HTTP/1.0 only with `keep-alive` on both sides.
+   * response that says `close`, or a skipped request body; HTTP/1.0 only with `keep-alive` on both sides, and
+   * never after an HTTP/1.0 response with Transfer-Encoding (RFC 9112 §6.1: its framing is suspect; it is
+   * decoded like any other, then the connection is closed).
    */
   protected isKeepAlive(response: HttpResponse, framing: Framing): boolean {
     if (framing.kind === 'close' || this.bodySkipped) return false;
+    if (response.version === '1.0' && response.headers.has('transfer-encoding')) return false;
     if (this.leniency.allowTransferEncodingWithContentLength && framing.kind === 'chunked' && response.headers.has('content-length')) {
       return false;
     }

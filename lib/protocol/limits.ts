@@ -20,11 +20,17 @@ export const defaultLimits: HttpLimits = {
   maxInterimResponses: 20,
 };
 
-/** Named leniencies: each accepts a kind of input the RFCs forbid. All off by default. */
+/**
+ * Named leniencies: each accepts a kind of input the RFCs forbid a sender to send. All off by default except
+ * `allowObsFold`, which RFC 9112 §5.2 requires of a user agent (docs/conformance.md).
+ */
 export interface Leniency {
   /** Accept a bare LF as a line end (RFC 9112 §2.2 allows it; io-http is strict by default). */
   allowBareLf: boolean;
-  /** Accept obs-fold continuation lines, unfolding each into one space (RFC 9112 §5.2). */
+  /**
+   * Accept obs-fold continuation lines, unfolding each into one space. On by default: a user agent MUST replace
+   * each obs-fold in a response with SP (RFC 9112 §5.2). `false` refuses them with a ParseError.
+   */
   allowObsFold: boolean;
   /**
    * Accept Transfer-Encoding together with Content-Length: the message is read as chunked and the connection
@@ -33,9 +39,17 @@ export interface Leniency {
   allowTransferEncodingWithContentLength: boolean;
 }
 
+/** Every leniency off: only what the grammar allows. */
 export const strict: Leniency = {
   allowBareLf: false,
   allowObsFold: false,
+  allowTransferEncodingWithContentLength: false,
+};
+
+/** What a protocol accepts when no leniency is named: strict, but obs-fold unfolded as RFC 9112 §5.2 requires. */
+export const defaultLeniency: Leniency = {
+  allowBareLf: false,
+  allowObsFold: true,
   allowTransferEncodingWithContentLength: false,
 };
 
@@ -50,11 +64,11 @@ export function resolveLimits(options: Partial<HttpLimits>): HttpLimits {
   };
 }
 
-/** The leniencies named in `options`; everything else strict. */
+/** The leniencies named in `options`; defaults for the rest. */
 export function resolveLeniency(options: Partial<Leniency>): Leniency {
   return {
-    allowBareLf: options.allowBareLf ?? false,
-    allowObsFold: options.allowObsFold ?? false,
-    allowTransferEncodingWithContentLength: options.allowTransferEncodingWithContentLength ?? false,
+    allowBareLf: options.allowBareLf ?? defaultLeniency.allowBareLf,
+    allowObsFold: options.allowObsFold ?? defaultLeniency.allowObsFold,
+    allowTransferEncodingWithContentLength: options.allowTransferEncodingWithContentLength ?? defaultLeniency.allowTransferEncodingWithContentLength,
   };
 }

@@ -24,7 +24,7 @@ export interface SseResult {
 export interface SseParserOptions {
   /** Most bytes in one line, not counting its line end. Default 1 MiB. */
   maxLineLength?: number;
-  /** Most bytes of `data` values in one event, counting one per data line for its LF. Default 1 MiB. */
+  /** Most bytes of an event's data (its `data` values joined with LF). Default 1 MiB. */
   maxEventSize?: number;
   /** The last event ID to start from, when reconnecting. Default ''. */
   lastEventId?: string;
@@ -167,9 +167,10 @@ export class SseParser extends Protocol<SseYield, SseResult> {
         this.eventType = value;
         break;
       case 'data':
-        // "data: " is ASCII, so the value's byte length is the line's less the prefix's characters.
+        // "data: " is ASCII, so the value's byte length is the line's less the prefix's characters. Each line
+        // adds its LF; the last is dropped at dispatch, so it does not count toward the limit.
         this.dataSize += bytes.length - valueStart + 1;
-        if (this.dataSize > this.maxEventSize) {
+        if (this.dataSize - 1 > this.maxEventSize) {
           throw new LimitError('ERR_SSE_TOO_LARGE', 'An event\'s data', this.maxEventSize, offset, 413);
         }
         this.data += value + '\n';

@@ -82,8 +82,9 @@ describe('ChunkedDecoder: valid bodies', () => {
     ['5 ;a=b\r\nhello\r\n0\r\n\r\n'],
     ['5\t ; a = b ;c\r\nhello\r\n0\r\n\r\n'],
     ['5;a=b;c=d;e\r\nhello\r\n0;x=y\r\n\r\n'],
-    ['5;\x80\xff\r\nhello\r\n0\r\n\r\n'],
-  ])('skips the chunk extensions of %j', (input) => {
+    ['5;a="\x80\xff \t\\\xff"\r\nhello\r\n0\r\n\r\n'],
+    ['5;a=b \r\nhello\r\n0;c \r\n\r\n'], // whitespace before CRLF, as after a size
+  ])('checks, then skips, the chunk extensions of %j (RFC 9112 §7.1.1)', (input) => {
     expect(decodes(input)).toEqual({ data: 'hello', trailers: [], rest: '' });
   });
 
@@ -108,8 +109,9 @@ describe('ChunkedDecoder: valid bodies', () => {
     expect(decodes(input, { allowBareLf: true })).toEqual({ data: 'helloabc', trailers: [['T', '1']], rest: 'rest' });
   });
 
-  it('with allowObsFold, unfolds a folded trailer field', () => {
-    expect(decodes('0\r\nT: a\r\n  b\r\n\r\n', { allowObsFold: true }).trailers).toEqual([['T', 'a b']]);
+  it('unfolds a folded trailer field by default (RFC 9112 §5.2); allowObsFold: false refuses it', () => {
+    expect(decodes('0\r\nT: a\r\n  b\r\n\r\n').trailers).toEqual([['T', 'a b']]);
+    expect(rejects('0\r\nT: a\r\n b\r\n\r\n', { allowObsFold: false })).toMatchObject({ code: 'ERR_INVALID_HEADER', offset: 9 });
   });
 
   it('accepts whitespace between the size and CRLF, as widely deployed parsers do', () => {
@@ -178,6 +180,18 @@ describe('ChunkedDecoder: malformed input', () => {
     ['5;a\rb\r\n', 4],
     ['5;a\0\r\n', 3],
     ['5;a\x01\r\n', 3],
+    ['5;\r\n', 2],
+    ['5; \r\n', 3],
+    ['5;;a\r\n', 2],
+    ['5;\x80\r\n', 2],
+    ['5;a:b\r\n', 3],
+    ['5;a=\r\n', 4],
+    ['5;a==b\r\n', 4],
+    ['5;a=b c\r\n', 6],
+    ['5;a=b"\r\n', 5],
+    ['5;a="b\r\n', 6],
+    ['5;a="\x01"\r\n', 5],
+    ['5;a="\\\n"\r\n', 6],
     ['5\n', 1], // strict: LF alone after the size
     ['5;a\n', 3],
     ['0\n\r\n', 1],
@@ -188,9 +202,9 @@ describe('ChunkedDecoder: malformed input', () => {
   it.each([
     ['ffffffffffffffff\r\n', 13],
     ['10000000000000\r\n', 13],
-    ['00000000000000\r\n', 13],
+    ['00010000000000000\r\n', 16],
     ['fffffffffffffffffffffffffffffffffffffffffff\r\n', 13],
-  ])('refuses more than 13 hex digits (no overflow): %j fails at %d', (input, offset) => {
+  ])('refuses more than 13 significant hex digits (no overflow): %j fails at %d', (input, offset) => {
     expect(rejects(input)).toMatchObject(invalidChunk(offset));
   });
 
@@ -216,8 +230,7 @@ describe('ChunkedDecoder: malformed input', () => {
     expect(rejects('0\r\nT: a\0b\r\n\r\n')).toMatchObject({ code: 'ERR_INVALID_HEADER', offset: 7 });
     expect(rejects('0\r\nT: a\n\r\n')).toMatchObject({ code: 'ERR_INVALID_LINE_END', offset: 7 });
     expect(rejects('0\r\nT: a\r\n\n')).toMatchObject({ code: 'ERR_INVALID_LINE_END', offset: 9 });
-    expect(rejects('0\r\n  folded\r\n\r\n', { allowObsFold: true })).toMatchObject({ code: 'ERR_INVALID_HEADER', offset: 3 });
-    expect(rejects('0\r\nT: a\r\n b\r\n\r\n')).toMatchObject({ code: 'ERR_INVALID_HEADER', offset: 9 });
+    expect(rejects('0\r\n  folded\r\n\r\n')).toMatchObject({ code: 'ERR_INVALID_HEADER', offset: 3 });
   });
 });
 
@@ -244,14 +257,16 @@ describe('ChunkedDecoder: EOF', () => {
 
 describe('ChunkedDecoder: limits', () => {
   it('bounds the chunk-size line, extensions included (ERR_CHUNK_LINE_TOO_LONG)', () => {
-    // The budget covers the line and its CR: a 9-byte line fits a limit of 10, a 10-byte one does not.
-    expect(decodes('5;aaaaaaa\r\nhello\r\n0;bbbbbbb\r\n\r\n', { maxChunkLineSize: 10 }).data).toBe('hello');
-    expect(rejects('5;aaaaaaaa\r\nhello\r\n0\r\n\r\n', { maxChunkLineSize: 10 })).toMatchObject({
+    // The budget covers the line without its line end: a 10-byte line fits a limit of 10, an 11-byte one does not.
+    expect(decodes('5;aaaaaaaa\r\nhello\r\n0;bbbbbbbb\r\n\r\n', { maxChunkLineSize: 10 }).data).toBe('hello');
+    expect(decodes('5;aaaaaaaa\nhello\n0;bbbbbbbb\n\n', { maxChunkLineSize: 10, allowBareLf: true }).data).toBe('hello');
+    expect(rejects('5;aaaaaaaaa\r\nhello\r\n0\r\n\r\n', { maxChunkLineSize: 10 })).toMatchObject({
       name: 'LimitError',
       code: 'ERR_CHUNK_LINE_TOO_LONG',
       offset: 10,
     });
     expect(rejects('5;aaaaaaaaaaaaaaaaaa\r\n', { maxChunkLineSize: 10 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 10 });
+    expect(decodes('0000000005\r\nhello\r\n0\r\n\r\n', { maxChunkLineSize: 10 }).data).toBe('hello');
     expect(rejects('00000000005\r\n', { maxChunkLineSize: 10 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 10 });
     // Each line has its own budget.
     expect(rejects('1;aaaaaaa\r\nx\r\n1;bbbbbbbbb\r\ny\r\n', { maxChunkLineSize: 10 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 24 });

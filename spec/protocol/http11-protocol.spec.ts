@@ -319,10 +319,13 @@ describe('Transfer-Encoding', () => {
     expect(ok(h11(), te(...fields) + BODY)).toMatchObject({ body: BODY, keepAlive: false });
   });
 
+  it.each([[['chunked, gzip']], [['chunked', 'gzip']], [['chunked', 'gzip, br']]])('%j (chunked not last) is read to close (RFC 9112 §6.3 rule 4)', (fields) => {
+    expect(ok(h11(), te(...fields) + BODY)).toMatchObject({ body: BODY, keepAlive: false });
+  });
+
   it.each([
-    [['chunked, gzip']],
-    [['chunked', 'gzip']],
     [['chunked, chunked']],
+    [['chunked, chunked, gzip']],
     [['chunked', 'chunked']],
     [['chunked', 'gzip, chunked']],
     [['"chunked"']],
@@ -408,14 +411,13 @@ describe('malformed heads through the protocol', () => {
     ['HTTP/1.1 2000\r\n\r\n', 'ERR_INVALID_STATUS_LINE', 12],
     ['ICY 200 OK\r\n\r\n', 'ERR_INVALID_STATUS_LINE', 0],
     ['HTTP/1.1200 OK\r\n\r\n', 'ERR_INVALID_STATUS_LINE', 8],
-    ['HTTP/1.1 200 O\x01K\r\n\r\n', 'ERR_INVALID_STATUS_LINE', 14],
+    ['HTTP/1.1 200 O\0K\r\n\r\n', 'ERR_INVALID_STATUS_LINE', 14],
     ['HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n', 'ERR_INVALID_HEADER', 20],
     ['HTTP/1.1 200 OK\r\nName : x\r\n\r\n', 'ERR_INVALID_HEADER', 21],
     ['HTTP/1.1 200 OK\r\n: x\r\n\r\n', 'ERR_INVALID_HEADER', 17],
     ['HTTP/1.1 200 OK\r\nX: a\x01\r\n\r\n', 'ERR_INVALID_HEADER', 21],
     ['HTTP/1.1 200 OK\r\nX: a\0b\r\n\r\n', 'ERR_INVALID_HEADER', 21],
     ['HTTP/1.1 200 OK\r\nX: a\rY: b\r\n\r\n', 'ERR_INVALID_HEADER', 21],
-    ['HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n', 'ERR_INVALID_HEADER', 23],
     ['HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n', 'ERR_INVALID_LINE_END', 15],
     ['HTTP/1.1 200 OK\r\nContent-Length: 0\n\r\n', 'ERR_INVALID_LINE_END', 34],
     ['HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\n', 'ERR_INVALID_LINE_END', 36],
@@ -439,9 +441,21 @@ describe('malformed heads through the protocol', () => {
     ]);
   });
 
-  it('with allowObsFold, unfolds continuation lines', () => {
-    const r = ok(h11(GET(), { allowObsFold: true }), 'HTTP/1.1 200 OK\r\nX: a\r\n  b\r\n\tc\r\nContent-Length: 0\r\n\r\n');
-    expect(r.headers).toEqual([['X', 'a b c'], ['Content-Length', '0']]);
+  it('unfolds obs-fold continuation lines by default, each into one space (RFC 9112 §5.2: a user agent MUST)', () => {
+    const input = 'HTTP/1.1 200 OK\r\nX: a \r\n  b\r\n\tc\r\nContent-Length: 0\r\n\r\n';
+    expect(ok(h11(), input).headers).toEqual([['X', 'a b c'], ['Content-Length', '0']]);
+    expect(ok(h11(GET(), { allowObsFold: true }), input).headers).toEqual([['X', 'a b c'], ['Content-Length', '0']]);
+  });
+
+  it('with allowObsFold: false, refuses obs-fold at the folded line', () => {
+    expect(fails(h11(GET(), { allowObsFold: false }), 'HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n')).toEqual({ name: 'ParseError', code: 'ERR_INVALID_HEADER', offset: 23 });
+    const trailer = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: a\r\n b\r\n\r\n';
+    expect(fails(h11(GET(), { allowObsFold: false }), trailer)).toMatchObject({ code: 'ERR_INVALID_HEADER', offset: trailer.indexOf(' b') });
+    expect(ok(h11(), trailer).trailers).toEqual([['T', 'a b']]);
+  });
+
+  it('refuses a continuation line before the first field, even by default (RFC 9112 §2.2)', () => {
+    expect(fails(h11(), 'HTTP/1.1 200 OK\r\n X: a\r\n\r\n')).toEqual({ name: 'ParseError', code: 'ERR_INVALID_HEADER', offset: 17 });
   });
 
   it('with allowBareLf, takes LF alone in the head, the chunk lines and the trailers', () => {

@@ -5,12 +5,11 @@ import { ChunkedDecoder } from '../../lib/protocol/chunked-decoder';
 import { encodeChunk, LAST_CHUNK } from '../../lib/protocol/chunked-encoder';
 import type { Http1Options } from '../../lib/protocol/http1-protocol';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
+import { assertProperty } from '../conformance/property-runs';
 import { bytes, driveAllSplits, type Outcome } from '../support/drive';
 import { asJson, h11, latin1, normalizeHttp1, ok, run, type Pairs } from './helpers';
 
-/** Set IO_HTTP_FC_SCALE (say 50) to run every property that many times longer when hunting for bugs. */
-const SCALE = Math.max(1, Number(process.env.IO_HTTP_FC_SCALE ?? 1) || 1);
-const runs = (n: number) => ({ numRuns: n * SCALE });
+// IO_HTTP_FC_SCALE multiplies the runs; `npm run fuzz` runs each property for minutes (conformance/property-runs.ts).
 
 // ---- generators ----
 
@@ -92,7 +91,8 @@ function serialize(m: Message): { wire: Uint8Array; headers: Pairs; trailers: Pa
 
 describe('property: a serialised response parses back to itself', () => {
   it('status, reason, fields (names, values, order), body and trailers, fed any way', () => {
-    fc.assert(
+    assertProperty(
+      'status, reason, fields (names, values, order), body and trailers, fed any way',
       fc.property(message, fc.boolean(), (m, stream) => {
         const { wire, headers, trailers } = serialize(m);
         const n = run(h11(HttpRequest.get('http://example.com/'), { stream }), wire);
@@ -110,13 +110,14 @@ describe('property: a serialised response parses back to itself', () => {
         expect(stream ? n.data : n.result!.body).toBe(latin1(m.body));
         if (stream) expect(n.yields).toEqual([{ type: 'head', status: m.status }]);
       }),
-      runs(60),
+      60,
     );
   });
 
   it('pipelined: two responses parse one after the other', () => {
     const framed = message.filter((m) => m.framing !== 'close');
-    fc.assert(
+    assertProperty(
+      'pipelined: two responses parse one after the other',
       fc.property(framed, framed, (a, b) => {
         const first = serialize(a);
         const second = serialize(b);
@@ -125,19 +126,20 @@ describe('property: a serialised response parses back to itself', () => {
         const r2 = ok(h11(), r1.rest);
         expect([r2.status, r2.headers, r2.body, r2.rest]).toEqual([b.status, second.headers, latin1(b.body), '']);
       }),
-      runs(20),
+      20,
     );
   });
 
   it('chunk-encoded pieces decode to their concatenation', () => {
-    fc.assert(
+    assertProperty(
+      'chunk-encoded pieces decode to their concatenation',
       fc.property(fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 5 }), (pieces) => {
         const wire = [...pieces.flatMap(encodeChunk), LAST_CHUNK].map(latin1).join('');
         const normalize = (o: Outcome) => ({ data: o.data, error: o.error, done: o.result !== undefined });
         const outcome = driveAllSplits(() => new ChunkedDecoder(), wire, { normalize: asJson(normalize) });
         expect(normalize(outcome)).toEqual({ data: pieces.map(latin1).join(''), error: undefined, done: true });
       }),
-      runs(40),
+      40,
     );
   });
 });
@@ -220,30 +222,33 @@ function mutate(text: string, m: Mutation): string {
 
 describe('property: no input makes the protocol throw anything but an io-http error, or hang', () => {
   it('random bytes', () => {
-    fc.assert(
+    assertProperty(
+      'random bytes',
       fc.property(fc.uint8Array({ maxLength: 60 }), protocolSetup, (input, setup) => checkRobust(input, setup)),
-      runs(100),
+      100,
     );
   });
 
   it('random bytes after a valid status line', () => {
     const tail = fc.string({ unit: fc.constantFrom('\r', '\n', '\r\n', ':', ' ', '\t', '0', '5', 'a', 'X', ';', '\0', '\xff', 'chunked', 'Content-Length', 'Transfer-Encoding'), maxLength: 20 });
-    fc.assert(
+    assertProperty(
+      'random bytes after a valid status line',
       fc.property(fc.constantFrom('HTTP/1.1 200 OK\r\n', 'HTTP/1.0 200 OK\r\n', 'HTTP/1.1 100 Continue\r\n', 'HTTP/1.1 101 Up\r\n'), tail, protocolSetup, (line, rest, setup) =>
         checkRobust(bytes(line + rest), setup),
       ),
-      runs(100),
+      100,
     );
   });
 
   it('mutations of valid responses', () => {
-    fc.assert(
+    assertProperty(
+      'mutations of valid responses',
       fc.property(message, fc.array(mutation, { minLength: 1, maxLength: 3 }), protocolSetup, (m, mutations, setup) => {
         let text = latin1(serialize(m).wire);
         for (const mu of mutations) text = mutate(text, mu);
         checkRobust(bytes(text), setup);
       }),
-      runs(80),
+      80,
     );
   });
 });
@@ -252,7 +257,8 @@ describe('property: request serialisation never writes a broken head', () => {
   const anyText = fc.string({ unit: fc.oneof(fc.constantFrom('\r', '\n', '\0', ' ', ':', '\x7f', '\u0100', '\u20ac'), fc.constantFrom(...TCHAR)), maxLength: 6 });
 
   it('random field names and values: refused with a UsageError, or every line is clean', () => {
-    fc.assert(
+    assertProperty(
+      'random field names and values: refused with a UsageError, or every line is clean',
       fc.property(fc.array(fc.tuple(anyText, anyText), { maxLength: 4 }), anyText, (pairs, method) => {
         const p = new Http11Protocol(new HttpRequest(method, 'http://example.com/p', { headers: pairs }));
         let step;
@@ -276,7 +282,7 @@ describe('property: request serialisation never writes a broken head', () => {
         const length = ['POST', 'PUT', 'PATCH'].includes(method) && !given('content-length') ? ['Content-Length: 0'] : [];
         expect(lines.slice(fieldsAt)).toEqual([...pairs.map(([n, v]) => `${n}: ${v}`), ...length]);
       }),
-      runs(200),
+      200,
     );
   });
 });
