@@ -1,9 +1,29 @@
-// Entry point `io-http/core`: the protocol core and the session, with no Node built-ins and no transports registered.
-export * from './message/errors';
-export * from './message/headers';
-export * from './message/request';
-export * from './message/response';
-export * from './message/status';
+// Entry point `io-http/core`: the protocol core and the session, with no Node built-ins and no transports
+// registered. Every public name is listed here on purpose; what is not listed is internal.
+
+// Messages and errors.
+export {
+  HttpError,
+  ParseError,
+  LimitError,
+  IncompleteMessageError,
+  UsageError,
+  TransportError,
+  TlsError,
+  TimeoutError,
+  AbortError,
+  RedirectError,
+  type HttpErrorOptions,
+  type ParseErrorCode,
+  type LimitErrorCode,
+  type TlsFailure,
+  type TimeoutPhase,
+} from './message/errors';
+export { Headers, type HeadersInit } from './message/headers';
+export { HttpRequest, type HttpRequestInit, type RequestBody } from './message/request';
+export { HttpResponse, type HttpResponseInit } from './message/response';
+export { StatusCode } from './message/status';
+export { ByteCollector } from './message/byte-collector';
 export * from './protocol/protocol';
 export * from './protocol/limits';
 export { HeadParser, type StatusLine } from './protocol/head-parser';
@@ -13,20 +33,26 @@ export * from './protocol/http1-protocol';
 export * from './protocol/http11-protocol';
 export * from './protocol/http10-protocol';
 export * from './protocol/sse-parser';
-export * from './transport/clock';
-export * from './transport/transport';
-export * from './transport/registry';
-export * from './auth/basic';
-export * from './auth/bearer';
-export * from './auth/challenge';
-export * from './auth/well-known';
+
+// The transport contract: what adapters implement, and where sessions find them.
+export { type Transport, type TransportFactory, type TransportOptions, type TlsOptions } from './transport/transport';
+export { TransportRegistry, defaultRegistry } from './transport/registry';
+export { type Clock, systemClock, ManualClock } from './transport/clock';
+
+// Authentication helpers.
+export { basicCredentials, type BasicAuth } from './auth/basic';
+export { bearerCredentials, type BearerAuth } from './auth/bearer';
+export { parseChallenges, challengesOf, type Challenge } from './auth/challenge';
+export { wellKnownUrl, WellKnownDiscovery, type WellKnownOptions, type WellKnownResult } from './auth/well-known';
+
+// The session.
 export { Session } from './session/session';
-export * from './session/session-options';
+export { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session/session-options';
 export { type RequestOptions, type RequestInput } from './session/request-options';
-export * from './session/session-response';
-export * from './session/streaming-response';
-export * from './session/event-stream';
-export { type Timeouts } from './session/timeouts';
-export { type RedirectMode, type RedirectPolicy } from './session/redirect';
+export { SessionResponse, type RedirectHop, type ResponseTimings, type ResponseFacts } from './session/session-response';
+export { StreamingResponse } from './session/streaming-response';
+export { EventStream, EventStreamError, type EventStreamOptions } from './session/event-stream';
+export { DEFAULT_TIMEOUTS, type Timeouts } from './session/timeouts';
+export { type RedirectMode } from './session/redirect';
 export { type AuthOptions } from './session/auth';
-export * from './session/version';
+export { VERSION, USER_AGENT } from './session/version';
