@@ -3,8 +3,10 @@
  * Session: same responses, byte for byte; a request that differs from the recording fails typed.
  */
 import type { IncomingMessage } from 'node:http';
+import { checkCassette, type Cassette } from '../../adapters/cassette';
 import { NodeTcp } from '../../adapters/node-tcp';
-import { checkCassette, RecordingTransport, ReplayMismatchError, ReplayTransport, type Cassette } from '../../adapters/in-memory';
+import { RecordingTransport } from '../../adapters/recording';
+import { ReplayMismatchError, ReplayTransport } from '../../adapters/replay';
 import { TransportError } from '../../lib/message/errors';
 import type { HttpResponse } from '../../lib/message/response';
 import { Session } from '../../lib/session/session';
