@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import * as net from 'node:net';
-import { NodeTcp, SocketTransport, formatPeer, transportErrorCode } from '../../adapters/node-tcp';
+import { formatPeer, SocketTransport, transportErrorCode } from '../../adapters/node-socket';
+import { NodeTcp } from '../../adapters/node-tcp';
 import { AbortError, TimeoutError, TransportError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import type { Transport } from '../../lib/transport/transport';
