@@ -7,8 +7,8 @@ import { RecordingTransport } from '../../adapters/recording';
 import { ReplayMismatchError, ReplayTransport } from '../../adapters/replay';
 import { AbortError, TransportError, UsageError } from '../../lib/message/errors';
 import type { Transport } from '../../lib/transport/transport';
+import { bytesOf, latin1 } from '../support/bytes';
 import { tick } from '../support/time';
-import { bytesOf, latin1 } from '../support/transports';
 
 const text = (b: Uint8Array | null): string | null => (b === null ? null : latin1(b));
 

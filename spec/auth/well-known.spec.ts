@@ -4,10 +4,8 @@ import { HttpRequest } from '../../lib/message/request';
 import { Http10Protocol } from '../../lib/protocol/http10-protocol';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
 import type { Http1Result } from '../../lib/protocol/http1-protocol';
-import type { Outcome } from '../support/drive';
-import { bytes, driveAllSplits } from '../support/drive';
-
-const latin1 = (b: Uint8Array): string => String.fromCharCode(...b);
+import { bytesOf, latin1 } from '../support/bytes';
+import { driveAllSplits, type Outcome } from '../support/drive';
 
 function usageError(fn: () => unknown, code: string): UsageError {
   try {
@@ -157,7 +155,7 @@ describe('WellKnownDiscovery', () => {
     const discovery = new WellKnownDiscovery('https://example.com', 'x');
     discovery.resume();
     discovery.resume();
-    const done = discovery.resume(bytes(`${input}HTTP/1.1`));
+    const done = discovery.resume(bytesOf(`${input}HTTP/1.1`));
     expect(done.done).toBe(true);
     expect(latin1((done.value as Http1Result).remaining)).toBe('HTTP/1.1');
   });
@@ -235,7 +233,7 @@ describe('WellKnownDiscovery', () => {
     const discovery = new WellKnownDiscovery('https://example.com', 'x');
     discovery.resume();
     discovery.resume();
-    const done = discovery.resume(bytes('HTTP/1.1 204 No Content\r\n\r\n'));
+    const done = discovery.resume(bytesOf('HTTP/1.1 204 No Content\r\n\r\n'));
     expect(done.done).toBe(true);
     usageError(() => discovery.resume(), 'ERR_PROTOCOL_FINISHED');
   });

@@ -8,9 +8,12 @@ import type { HttpResponse } from '../../lib/message/response';
 import { defaultRegistry, TransportRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
 import { USER_AGENT } from '../../lib/session/version';
-import { closeAll, httpServer, rawServer, rejection, tcp, tick } from './support';
+import { rejection } from '../support/rejection';
+import { closeServers, httpServer, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 /** Reads a node:http request body. */
 async function bodyOf(req: IncomingMessage): Promise<string> {
@@ -271,7 +274,7 @@ describe('response framing', () => {
   test('a refused connection is a TransportError', async () => {
     const server = await rawServer(() => {});
     const port = server.port;
-    await closeAll();
+    await closeServers();
     await using session = new Session(`http://127.0.0.1:${port}/`, { transport: tcp });
     const error = await rejection(session.send());
     expect(error).toBeInstanceOf(TransportError);

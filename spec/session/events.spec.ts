@@ -4,9 +4,12 @@ import type { SseEvent } from '../../lib/protocol/sse-parser';
 import { ManualClock } from '../../lib/transport/clock';
 import { EventStreamError } from '../../lib/session/event-stream';
 import { Session } from '../../lib/session/session';
-import { closeAll, httpServer, rawServer, rejection, tcp, tick } from './support';
+import { rejection } from '../support/rejection';
+import { closeServers, httpServer, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await tick(2);

@@ -10,9 +10,12 @@ import { ReplayMismatchError, ReplayTransport } from '../../adapters/replay';
 import { TransportError } from '../../lib/message/errors';
 import type { HttpResponse } from '../../lib/message/response';
 import { Session } from '../../lib/session/session';
-import { closeAll, httpServer, rejection } from './support';
+import { latin1 } from '../support/bytes';
+import { rejection } from '../support/rejection';
+import { closeServers, httpServer } from '../support/servers';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 async function bodyOf(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,7 +30,7 @@ function snapshot(response: HttpResponse) {
     status: response.status,
     reason: response.reason,
     headers: [...response.headers],
-    body: Buffer.from(response.body).toString('latin1'),
+    body: latin1(response.body),
     trailers: [...response.trailers],
     url: response.url,
   };
@@ -56,9 +59,9 @@ async function record(): Promise<Recorded> {
       res.setHeader('trailer', 'x-checksum');
       res.write(`got ${body.length} bytes;`);
       // Separate writes a little apart: separate chunks, most likely separate reads.
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await tick(10);
       res.write('second chunk;');
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await tick(10);
       res.addTrailers({ 'x-checksum': 'abc' });
       res.end('last');
     } else {
@@ -78,7 +81,7 @@ async function record(): Promise<Recorded> {
   expect(cassettes).toHaveLength(1);
   expect(factory.recordings).toHaveLength(1);
   const connections = server.sockets.length;
-  await closeAll(); // the server is gone before the replay
+  await closeServers(); // the server is gone before the replay
   return { origin: server.origin, json: JSON.stringify(cassettes), responses, connections };
 }
 

@@ -3,9 +3,13 @@ import type { IncomingMessage } from 'node:http';
 import { UsageError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
-import { closeAll, httpServer, pieces, rawServer, rejection, tcp, tick } from './support';
+import { pieces } from '../support/body';
+import { rejection } from '../support/rejection';
+import { closeServers, httpServer, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 /** The request body; what arrived so far if the client gave up (a test may cut a body short). */
 async function bodyOf(req: IncomingMessage): Promise<Buffer> {

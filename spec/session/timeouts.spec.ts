@@ -3,9 +3,12 @@ import { AbortError, TimeoutError, UsageError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
-import { closeAll, rawServer, rejection, tcp, tick } from './support';
+import { rejection } from '../support/rejection';
+import { closeServers, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 /** Waits (real time) until `condition` holds. */
 async function until(condition: () => boolean): Promise<void> {

@@ -11,14 +11,16 @@ import { TimeoutError, TlsError, UsageError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import { defaultRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
+import { pieces } from '../support/body';
 import { expiredWindow, issueCert, localhostCert, type TestCert } from '../support/certs';
-import { listen } from '../support/servers';
-import { closeAll, pieces, rejection, tick } from './support';
+import { rejection } from '../support/rejection';
+import { closeServers, listen } from '../support/servers';
+import { tick } from '../support/time';
 
 /** What docs/tls.md says a server needs so that node-forge can talk to it. */
 const FORGE_COMPATIBLE = { minVersion: 'TLSv1.1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' } as const;
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 const good = localhostCert();
 

@@ -9,14 +9,17 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { StreamingResponse } from '../../lib/session/streaming-response';
 import type { TransportFactory } from '../../lib/transport/transport';
-import { rawServer, rejection, tcp, type RawServer, type Rejection } from '../session/support';
+import { latin1 } from './bytes';
+import { rejection, type Rejection } from './rejection';
+import { type LoopbackServer, rawServer } from './servers';
+import { tcp } from './tcp';
 import { tick } from './time';
 
 /**
  * A raw TCP server: on each connection it reads the request head, then runs `script` with the socket (the
  * script writes the exact bytes of the reply, or misbehaves).
  */
-export function scriptedServer(script: (socket: net.Socket) => unknown): Promise<RawServer> {
+export function scriptedServer(script: (socket: net.Socket) => unknown): Promise<LoopbackServer> {
   return rawServer(async (socket, reader) => {
     if (await reader.head()) await script(socket);
   });
@@ -123,7 +126,7 @@ export async function bodyFailure(response: StreamingResponse, ms = 2000): Promi
   let received = '';
   const error = await rejectionWithin(
     (async () => {
-      for await (const piece of response.body) received += Buffer.from(piece).toString('latin1');
+      for await (const piece of response.body) received += latin1(piece);
     })(),
     ms,
   );

@@ -1,12 +1,13 @@
 /**
  * Loopback servers for specs. `listen()` starts a server on an ephemeral port and keeps it, with every
  * connection it accepts, until `closeServers()` (run it in afterEach) closes them all. State is per module
- * instance, i.e. per test file.
+ * instance, i.e. per test file. Made with it: a raw TCP server, a node:http server, a node:tls echo server.
  */
-import type * as http from 'node:http';
-import type * as net from 'node:net';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { TestCert } from './certs';
+import { RequestReader } from './request-reader';
 
 export interface LoopbackServer {
   server: net.Server;
@@ -58,6 +59,18 @@ export function closeServer(kept: LoopbackServer): Promise<void> {
 /** Closes every server `listen()` started and not closed yet, with their connections. */
 export async function closeServers(): Promise<void> {
   await Promise.all(servers.splice(0).map(closeServer));
+}
+
+/** A raw TCP server: the test writes the exact bytes of each reply, reading the requests with `reader`. */
+export function rawServer(onConnection: (socket: net.Socket, reader: RequestReader, index: number) => void): Promise<LoopbackServer> {
+  let connections = 0;
+  return listen(net.createServer((socket) => onConnection(socket, new RequestReader(socket), connections++)));
+}
+
+/** A node:http server. */
+export async function httpServer(handler: http.RequestListener): Promise<LoopbackServer & { server: http.Server }> {
+  const server = http.createServer(handler);
+  return { ...(await listen(server)), server };
 }
 
 /**
