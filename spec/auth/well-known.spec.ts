@@ -1,22 +1,11 @@
 import { WellKnownDiscovery, wellKnownUrl } from '../../lib/auth/well-known';
-import { UsageError } from '../../lib/message/errors';
 import { HttpRequest } from '../../lib/message/request';
 import { Http10Protocol } from '../../lib/protocol/http10-protocol';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
 import type { Http1Result } from '../../lib/protocol/http1-protocol';
 import { bytesOf, latin1 } from '../support/bytes';
 import { driveAllSplits, type Outcome } from '../support/drive';
-
-function usageError(fn: () => unknown, code: string): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).code).toBe(code);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
+import { usageError } from '../support/failures';
 
 describe('wellKnownUrl (RFC 8615)', () => {
   it.each([

@@ -7,8 +7,9 @@
 import * as net from 'node:net';
 import { AbortError, Session } from '../../lib/index';
 import { localhostCert } from '../support/certs';
-import { allClosed, countingTcp, rejectionWithin, scriptedServer, until } from '../support/hostile';
+import { allClosed, countingTcp, rejectionWithin, scriptedServer } from '../support/hostile';
 import { closeServers, listen } from '../support/servers';
+import { until } from '../support/time';
 
 afterEach(closeServers);
 

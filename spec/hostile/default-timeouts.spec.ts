@@ -10,11 +10,10 @@ import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
 import { DEFAULT_TIMEOUTS } from '../../lib/session/timeouts';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
-import { until } from '../support/hostile';
-import { rejection } from '../support/rejection';
+import { rejection } from '../support/failures';
 import { closeServers, listen, rawServer } from '../support/servers';
 import { tcp } from '../support/tcp';
-import { tick } from '../support/time';
+import { tick, until } from '../support/time';
 
 afterEach(closeServers);
 

@@ -9,7 +9,7 @@ import { RedirectError } from '../../lib/message/errors';
 import { defaultRegistry, TransportRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
 import { localhostCert } from '../support/certs';
-import { rejection } from '../support/rejection';
+import { rejection } from '../support/failures';
 import { closeServers, listen, rawServer } from '../support/servers';
 import { tcp } from '../support/tcp';
 import { tick } from '../support/time';

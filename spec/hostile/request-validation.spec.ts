@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../../lib/message/errors';
 import { Session } from '../../lib/session/session';
-import { rejection } from '../support/rejection';
+import { rejection } from '../support/failures';
 import { closeServers, rawServer } from '../support/servers';
 import { tcp } from '../support/tcp';
 import { tick } from '../support/time';

@@ -2,10 +2,8 @@ import fc from 'fast-check';
 import { HttpError, LimitError, UsageError } from '../../lib/message/errors';
 import { EOF, type Input } from '../../lib/protocol/protocol';
 import { SseParser, type SseEvent, type SseParserOptions, type SseResult } from '../../lib/protocol/sse-parser';
-import { bytesOf } from '../support/bytes';
+import { bytesOf, utf8 } from '../support/bytes';
 import { drive, driveAllSplits } from '../support/drive';
-
-const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** Runs the input every way it can be split; returns the events and the result (failing on an error). */
 function parse(input: string | Uint8Array, options?: SseParserOptions): { events: SseEvent[]; result: SseResult } {

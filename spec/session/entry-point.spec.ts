@@ -6,7 +6,7 @@
 import { InMemoryTransport } from '../../adapters/in-memory';
 import { defaultRegistry, HttpError, NodeTcp, NodeTls, Session, UsageError } from '../../lib/index';
 import { latin1 } from '../support/bytes';
-import { rejection } from '../support/rejection';
+import { rejection } from '../support/failures';
 import { closeServers, httpServer } from '../support/servers';
 
 afterEach(closeServers);

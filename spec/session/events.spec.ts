@@ -4,17 +4,12 @@ import type { SseEvent } from '../../lib/protocol/sse-parser';
 import { ManualClock } from '../../lib/transport/clock';
 import { EventStreamError } from '../../lib/session/event-stream';
 import { Session } from '../../lib/session/session';
-import { rejection } from '../support/rejection';
+import { rejection } from '../support/failures';
 import { closeServers, httpServer, rawServer } from '../support/servers';
 import { tcp } from '../support/tcp';
-import { tick } from '../support/time';
+import { tick, until } from '../support/time';
 
 afterEach(closeServers);
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await tick(2);
-  expect(condition()).toBe(true);
-}
 
 /** Collects events in the background until `stop` says so (then leaves the loop). */
 function collect(iterable: AsyncIterable<SseEvent>, stop: (events: SseEvent[]) => boolean = () => false) {

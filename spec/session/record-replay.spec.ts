@@ -2,7 +2,6 @@
  * Record a real Session exchange over NodeTcp into a cassette, then replay it (no server, no I/O) with a new
  * Session: same responses, byte for byte; a request that differs from the recording fails typed.
  */
-import type { IncomingMessage } from 'node:http';
 import { checkCassette, type Cassette } from '../../adapters/cassette';
 import { NodeTcp } from '../../adapters/node-tcp';
 import { RecordingTransport } from '../../adapters/recording';
@@ -10,30 +9,16 @@ import { ReplayMismatchError, ReplayTransport } from '../../adapters/replay';
 import { TransportError } from '../../lib/message/errors';
 import type { HttpResponse } from '../../lib/message/response';
 import { Session } from '../../lib/session/session';
-import { latin1 } from '../support/bytes';
-import { rejection } from '../support/rejection';
-import { closeServers, httpServer } from '../support/servers';
+import { rejection } from '../support/failures';
+import { summarizeResponse } from '../support/http1';
+import { bodyOf, closeServers, httpServer } from '../support/servers';
 import { tick } from '../support/time';
 
 afterEach(closeServers);
 
-async function bodyOf(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** The parts of a response a replay must reproduce. */
 function snapshot(response: HttpResponse) {
-  return {
-    version: response.version,
-    status: response.status,
-    reason: response.reason,
-    headers: [...response.headers],
-    body: latin1(response.body),
-    trailers: [...response.trailers],
-    url: response.url,
-  };
+  return { ...summarizeResponse(response), url: response.url };
 }
 
 /** Two requests on one kept-alive connection: a Content-Length response, then a chunked one (with a trailer). */

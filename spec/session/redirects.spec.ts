@@ -7,7 +7,7 @@ import { TransportRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
 import { pieces } from '../support/body';
 import { localhostCert } from '../support/certs';
-import { rejection } from '../support/rejection';
+import { rejection } from '../support/failures';
 import { closeServers, httpServer } from '../support/servers';
 import { tcp } from '../support/tcp';
 import { tick } from '../support/time';

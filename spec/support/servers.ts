@@ -73,6 +73,39 @@ export async function httpServer(handler: http.RequestListener): Promise<Loopbac
   return { ...(await listen(server)), server };
 }
 
+/** The body a node:http server received, as UTF-8 text: what arrived so far if the client gave up. */
+export async function bodyOf(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+  } catch {
+    // aborted by the client
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What `echoRequest` answers, as JSON. */
+export interface Echo {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  rawHeaders: string[];
+}
+
+/** A node:http(s) handler that echoes the request (method, URL, headers, body) as JSON. */
+export const echoRequest: http.RequestListener = async (req, res) => {
+  const echo: Echo = {
+    method: req.method!,
+    url: req.url!,
+    headers: req.headers as Record<string, string>,
+    body: await bodyOf(req),
+    rawHeaders: req.rawHeaders,
+  };
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(echo));
+};
+
 /**
  * The node:tls server configuration ForgeTls interoperates with on this machine's OpenSSL 3 (documented in
  * docs/tls.md): TLS 1.1 allowed, an RSA-key-exchange AES-CBC-SHA suite, and security level 0 — OpenSSL 3 at

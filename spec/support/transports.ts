@@ -5,7 +5,7 @@
  */
 import type { Transport } from '../../lib/transport/transport';
 import { latin1 } from './bytes';
-import { rejection } from './rejection';
+import { rejection } from './failures';
 
 // Only for spec/adapters/forge-tls*.spec.ts, rewritten on another branch, which import it from here; its home is bytes.ts.
 export { bytesOf } from './bytes';
