@@ -8,7 +8,7 @@ import * as tls from 'node:tls';
 import { AbortError, TlsError, type TlsFailure } from '../lib/message/errors';
 import { systemClock } from '../lib/transport/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
-import { formatPeer, SocketTransport, stripBrackets, whenOpen } from './node-tcp';
+import { formatPeer, SocketTransport, stripBrackets, whenOpen } from './node-socket';
 
 /** Options of `NodeTls`. */
 export interface NodeTlsOptions {

@@ -1,19 +1,14 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type Cassette,
-  InMemoryTransport,
-  RecordingTransport,
-  ReplayMismatchError,
-  ReplayTransport,
-  checkCassette,
-  splitBytes,
-} from '../../adapters/in-memory';
+import { checkCassette, type Cassette } from '../../adapters/cassette';
+import { InMemoryTransport, splitBytes } from '../../adapters/in-memory';
 import { NodeTcp } from '../../adapters/node-tcp';
+import { RecordingTransport } from '../../adapters/recording';
+import { ReplayMismatchError, ReplayTransport } from '../../adapters/replay';
 import { AbortError, TransportError, UsageError } from '../../lib/message/errors';
 import type { Transport } from '../../lib/transport/transport';
+import { bytesOf, latin1 } from '../support/bytes';
 import { tick } from '../support/time';
-import { bytesOf, latin1 } from '../support/transports';
 
 const text = (b: Uint8Array | null): string | null => (b === null ? null : latin1(b));
 

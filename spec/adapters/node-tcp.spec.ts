@@ -1,12 +1,14 @@
 import { randomFillSync } from 'node:crypto';
 import * as net from 'node:net';
-import { NodeTcp, SocketTransport, formatPeer, transportErrorCode } from '../../adapters/node-tcp';
+import { formatPeer, SocketTransport, transportErrorCode } from '../../adapters/node-socket';
+import { NodeTcp } from '../../adapters/node-tcp';
 import { AbortError, TimeoutError, TransportError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import type { Transport } from '../../lib/transport/transport';
+import { bytesOf, latin1 } from '../support/bytes';
 import { closeServer, closeServers, listen, type LoopbackServer } from '../support/servers';
 import { tick } from '../support/time';
-import { bytesOf, closeTransports, latin1, readUntil, track } from '../support/transports';
+import { closeTransports, readUntil, track } from '../support/transports';
 
 /** A loopback TCP server calling `onConnection` for each connection; afterEach closes it and its connections. */
 function tcpServer(onConnection: (socket: net.Socket) => void, host = '127.0.0.1'): Promise<LoopbackServer> {

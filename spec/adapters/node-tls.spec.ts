@@ -4,9 +4,10 @@ import { NodeTls, toTlsError } from '../../adapters/node-tls';
 import { AbortError, TimeoutError, TlsError, TransportError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import type { Transport, TransportOptions } from '../../lib/transport/transport';
+import { bytesOf } from '../support/bytes';
 import { createCa, expiredWindow, futureWindow, issueCert, localhostCert, testCa, type TestCert } from '../support/certs';
-import { closeServer, closeServers, listen, tlsEchoServer, type LoopbackServer } from '../support/servers';
-import { bytesOf, closeTransports, failure, readUntil, track } from '../support/transports';
+import { closeServer, closeServers, listen, type LoopbackServer, tlsEchoServer } from '../support/servers';
+import { closeTransports, failure, readUntil, track } from '../support/transports';
 
 /** The TLS echo server of these specs: it also offers ALPN 'http/1.1'. */
 function tlsServer(cert: TestCert, options: tls.TlsOptions = {}, seen?: (socket: tls.TLSSocket) => void): Promise<LoopbackServer> {

@@ -1,20 +1,11 @@
 import { inspect, format } from 'node:util';
 import { BasicAuth, basicCredentials } from '../../lib/auth/basic';
-import { HttpError, UsageError } from '../../lib/message/errors';
+import type { UsageError } from '../../lib/message/errors';
 import { Headers } from '../../lib/message/headers';
+import { usageError } from '../support/failures';
 
-/** The UsageError thrown by `fn`, with its code checked. */
-function usageError(fn: () => unknown, code = 'ERR_INVALID_CREDENTIALS'): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    expect(error).toBeInstanceOf(HttpError);
-    expect((error as UsageError).code).toBe(code);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
+/** The UsageError 'ERR_INVALID_CREDENTIALS' thrown by `fn`. */
+const credentialsError = (fn: () => unknown): UsageError => usageError(fn, 'ERR_INVALID_CREDENTIALS');
 
 describe('basicCredentials (RFC 7617)', () => {
   it('encodes the RFC 7617 §2 example Aladdin / open sesame', () => {
@@ -41,7 +32,7 @@ describe('basicCredentials (RFC 7617)', () => {
   });
 
   it("refuses a ':' in the user-id", () => {
-    const error = usageError(() => basicCredentials('ali:ce', 'hunter2'));
+    const error = credentialsError(() => basicCredentials('ali:ce', 'hunter2'));
     expect(error.message).toContain("':'");
     expect(error.message).not.toContain('hunter2');
   });
@@ -54,23 +45,23 @@ describe('basicCredentials (RFC 7617)', () => {
     ['US', '\u001f'],
     ['DEL', '\u007f'],
   ])('refuses %s in the user-id or the password, without echoing the password', (_name, ctl) => {
-    usageError(() => basicCredentials(`al${ctl}ice`, 'pw'));
-    const error = usageError(() => basicCredentials('alice', `sec${ctl}ret-pw`));
+    credentialsError(() => basicCredentials(`al${ctl}ice`, 'pw'));
+    const error = credentialsError(() => basicCredentials('alice', `sec${ctl}ret-pw`));
     expect(error.message).toContain('password');
     expect(error.message).not.toContain('sec');
     expect(error.message).not.toContain('ret-pw');
   });
 
   it('refuses lone surrogates, which UTF-8 cannot encode', () => {
-    usageError(() => basicCredentials('a\ud800', 'pw'));
-    usageError(() => basicCredentials('alice', 'x\udc00y'));
-    usageError(() => basicCredentials('alice', 'x\ud83d'));
+    credentialsError(() => basicCredentials('a\ud800', 'pw'));
+    credentialsError(() => basicCredentials('alice', 'x\udc00y'));
+    credentialsError(() => basicCredentials('alice', 'x\ud83d'));
   });
 
   it('refuses non-string arguments', () => {
-    usageError(() => basicCredentials(undefined as unknown as string, 'pw'));
-    usageError(() => basicCredentials('alice', 42 as unknown as string));
-    usageError(() => basicCredentials('alice', null as unknown as string));
+    credentialsError(() => basicCredentials(undefined as unknown as string, 'pw'));
+    credentialsError(() => basicCredentials('alice', 42 as unknown as string));
+    credentialsError(() => basicCredentials('alice', null as unknown as string));
   });
 });
 
@@ -94,8 +85,8 @@ describe('BasicAuth', () => {
   });
 
   it('validates like basicCredentials', () => {
-    usageError(() => new BasicAuth('a:b', 'c'));
-    usageError(() => new BasicAuth('a', 'b\nc'));
+    credentialsError(() => new BasicAuth('a:b', 'c'));
+    credentialsError(() => new BasicAuth('a', 'b\nc'));
   });
 
   it.each([

@@ -1,18 +1,11 @@
 import { inspect, format } from 'node:util';
 import { BearerAuth, bearerCredentials } from '../../lib/auth/bearer';
-import { UsageError } from '../../lib/message/errors';
+import type { UsageError } from '../../lib/message/errors';
 import { Headers } from '../../lib/message/headers';
+import { usageError } from '../support/failures';
 
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).code).toBe('ERR_INVALID_CREDENTIALS');
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
+/** The UsageError 'ERR_INVALID_CREDENTIALS' thrown by `fn`. */
+const credentialsError = (fn: () => unknown): UsageError => usageError(fn, 'ERR_INVALID_CREDENTIALS');
 
 describe('bearerCredentials (RFC 6750 §2.1)', () => {
   it('gives the RFC 6750 §2.1 example', () => {
@@ -47,7 +40,7 @@ describe('bearerCredentials (RFC 6750 §2.1)', () => {
     ['a colon', 'secret:token'],
     ['an astral character', 'secret😀'],
   ])('refuses a token with %s, without echoing it', (_name, token) => {
-    const error = usageError(() => bearerCredentials(token));
+    const error = credentialsError(() => bearerCredentials(token));
     if (token.length > 2) {
       expect(error.message).not.toContain(token);
       expect(error.message).not.toContain('secret');
@@ -55,14 +48,14 @@ describe('bearerCredentials (RFC 6750 §2.1)', () => {
   });
 
   it('refuses a non-string token', () => {
-    usageError(() => bearerCredentials(undefined as unknown as string));
-    usageError(() => bearerCredentials(123 as unknown as string));
+    credentialsError(() => bearerCredentials(undefined as unknown as string));
+    credentialsError(() => bearerCredentials(123 as unknown as string));
   });
 
   it('checks a long token in linear time', () => {
     const token = 'a'.repeat(1_000_000) + '='.repeat(1_000_000) + '!';
     const start = Date.now();
-    usageError(() => bearerCredentials(token));
+    credentialsError(() => bearerCredentials(token));
     expect(Date.now() - start).toBeLessThan(1000);
   });
 });
@@ -81,7 +74,7 @@ describe('BearerAuth', () => {
   });
 
   it('validates its token', () => {
-    usageError(() => new BearerAuth('bad token'));
+    credentialsError(() => new BearerAuth('bad token'));
   });
 
   it.each([

@@ -1,24 +1,11 @@
 import { WellKnownDiscovery, wellKnownUrl } from '../../lib/auth/well-known';
-import { UsageError } from '../../lib/message/errors';
 import { HttpRequest } from '../../lib/message/request';
 import { Http10Protocol } from '../../lib/protocol/http10-protocol';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
 import type { Http1Result } from '../../lib/protocol/http1-protocol';
-import type { Outcome } from '../support/drive';
-import { bytes, driveAllSplits } from '../support/drive';
-
-const latin1 = (b: Uint8Array): string => String.fromCharCode(...b);
-
-function usageError(fn: () => unknown, code: string): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).code).toBe(code);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
+import { bytesOf, latin1 } from '../support/bytes';
+import { driveAllSplits, type Outcome } from '../support/drive';
+import { usageError } from '../support/failures';
 
 describe('wellKnownUrl (RFC 8615)', () => {
   it.each([
@@ -157,7 +144,7 @@ describe('WellKnownDiscovery', () => {
     const discovery = new WellKnownDiscovery('https://example.com', 'x');
     discovery.resume();
     discovery.resume();
-    const done = discovery.resume(bytes(`${input}HTTP/1.1`));
+    const done = discovery.resume(bytesOf(`${input}HTTP/1.1`));
     expect(done.done).toBe(true);
     expect(latin1((done.value as Http1Result).remaining)).toBe('HTTP/1.1');
   });
@@ -235,7 +222,7 @@ describe('WellKnownDiscovery', () => {
     const discovery = new WellKnownDiscovery('https://example.com', 'x');
     discovery.resume();
     discovery.resume();
-    const done = discovery.resume(bytes('HTTP/1.1 204 No Content\r\n\r\n'));
+    const done = discovery.resume(bytesOf('HTTP/1.1 204 No Content\r\n\r\n'));
     expect(done.done).toBe(true);
     usageError(() => discovery.resume(), 'ERR_PROTOCOL_FINISHED');
   });

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytes } from '../support/drive';
+import { bytesOf } from '../support/bytes';
 import { corpus } from './corpus';
 import { disagreements, explain, type Case } from './disagreements';
 import { ioHttpVerdict } from './io-http';
@@ -17,8 +17,8 @@ import { assertProperty } from './property-runs';
 import { differences } from './verdict';
 
 function caseOf(input: string, method: string): Case {
-  const io = ioHttpVerdict(bytes(input), method);
-  const ll = llhttpVerdict(bytes(input), method);
+  const io = ioHttpVerdict(bytesOf(input), method);
+  const ll = llhttpVerdict(bytesOf(input), method);
   return { input, method, io, ll, diff: differences(io, ll) };
 }
 

@@ -4,7 +4,7 @@
  * whether one disagreeing case belongs to the class: from the input and both verdicts, never from io-http's
  * code alone, so that a new way to disagree is not swallowed by an old class.
  */
-import { bytes } from '../support/drive';
+import { bytesOf } from '../support/bytes';
 import { ioHttpVerdict } from './io-http';
 import { llhttpVerdict } from './llhttp';
 import { differences, type Accepted, type Rejected, type Verdict } from './verdict';
@@ -40,13 +40,13 @@ export const disagreements: Disagreement[] = [
     // RFC 9112 §5.2: a user agent MUST replace each obs-fold in a response with SP; llhttp refuses them.
     // Precise: io-http with allowObsFold: false must then agree with llhttp.
     id: 'obs-fold',
-    explains: (c) => ioAccepts(c) && /\n[ \t]/.test(c.input) && differences(ioHttpVerdict(bytes(c.input), c.method, { allowObsFold: false }), c.ll).length === 0,
+    explains: (c) => ioAccepts(c) && /\n[ \t]/.test(c.input) && differences(ioHttpVerdict(bytesOf(c.input), c.method, { allowObsFold: false }), c.ll).length === 0,
   },
   {
     // RFC 9112 §2.2: a recipient MAY take a bare LF as a line end; io-http does so only with allowBareLf. llhttp
     // skips bare LFs before the status line. Precise: io-http with allowBareLf must then agree with llhttp.
     id: 'bare-lf',
-    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_LINE_END' && differences(ioHttpVerdict(bytes(c.input), c.method, { allowBareLf: true }), c.ll).length === 0,
+    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_LINE_END' && differences(ioHttpVerdict(bytesOf(c.input), c.method, { allowBareLf: true }), c.ll).length === 0,
   },
   {
     // RFC 9110 §2.5: a higher minor version is read as the highest one implemented; llhttp refuses 1.2–1.9.
@@ -116,7 +116,7 @@ export const disagreements: Disagreement[] = [
       if (!ioAccepts(c) || !/^HPE_(INVALID_CHUNK_SIZE|STRICT)$/.test(c.ll.error)) return false;
       const stripped = c.input.replace(/(^|\n)([0-9a-fA-F]+[ \t;][^\r\n]*)/g, (_m, start: string, line: string) => start + withoutWhitespace(line));
       if (stripped === c.input) return false;
-      return differences(ioHttpVerdict(bytes(stripped), c.method), llhttpVerdict(bytes(stripped), c.method)).length === 0;
+      return differences(ioHttpVerdict(bytesOf(stripped), c.method), llhttpVerdict(bytesOf(stripped), c.method)).length === 0;
     },
   },
   {

@@ -6,8 +6,8 @@
 import { HttpRequest } from '../../lib/message/request';
 import type { Http1Options } from '../../lib/protocol/http1-protocol';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
-import { driveAllSplits } from '../support/drive';
-import { asJson, driveSomeSplits, normalizeHttp1 } from '../protocol/helpers';
+import { asJson, driveAllSplits, driveSomeSplits } from '../support/drive';
+import { normalizeHttp1 } from '../support/http1';
 import type { Verdict } from './verdict';
 
 export function ioHttpVerdict(input: Uint8Array, method = 'GET', options: Http1Options = {}): Verdict {

@@ -7,11 +7,11 @@
 import * as net from 'node:net';
 import { AbortError, Session } from '../../lib/index';
 import { localhostCert } from '../support/certs';
-import { allClosed, countingTcp, rejectionWithin, scriptedServer, until } from '../support/hostile';
-import { listen } from '../support/servers';
-import { closeAll } from '../session/support';
+import { allClosed, countingTcp, rejectionWithin, scriptedServer } from '../support/hostile';
+import { closeServers, listen } from '../support/servers';
+import { until } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 /** The AbortError a request aborted with `reason` must fail with. */
 function expectAbort(error: Error, reason: unknown): void {

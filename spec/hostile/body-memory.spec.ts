@@ -3,10 +3,10 @@
  * chunks once cost 110–160 bytes of memory per body byte (a view object per piece).
  */
 import { Session } from '../../lib/session/session';
-import { closeAll, rawServer } from '../session/support';
 import { countingTcp, MemoryProbe, MiB } from '../support/hostile';
+import { closeServers, rawServer } from '../support/servers';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 describe('memory of a buffered body', () => {
   test('1 MiB sent as one-byte chunks, with maxBodySize 1 MiB: accepted, with memory a small multiple of the body', async () => {

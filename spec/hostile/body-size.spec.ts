@@ -5,10 +5,10 @@
  */
 import { LimitError, ParseError, Session } from '../../lib/index';
 import { allClosed, countingTcp, flood, MemoryProbe, MiB, rejectionWithin, scriptedServer } from '../support/hostile';
-import { closeAll } from '../session/support';
+import { closeServers } from '../support/servers';
 import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 /** 64 KiB of body, and the same as one chunk. */
 const PIECE = 'b'.repeat(64 * 1024);

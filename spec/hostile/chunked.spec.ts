@@ -5,9 +5,9 @@
  */
 import { LimitError, ParseError, Session } from '../../lib/index';
 import { allClosed, countingTcp, flood, MiB, rejectionWithin, scriptedServer } from '../support/hostile';
-import { closeAll } from '../session/support';
+import { closeServers } from '../support/servers';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 const CHUNKED_HEAD = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
 

@@ -10,11 +10,12 @@ import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
 import { DEFAULT_TIMEOUTS } from '../../lib/session/timeouts';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
-import { listen } from '../support/servers';
-import { closeAll, rawServer, rejection, tcp, tick } from '../session/support';
-import { until } from '../support/hostile';
+import { rejection } from '../support/failures';
+import { closeServers, listen, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick, until } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 
 test('the defaults are undici’s: 10 s connect and handshake, 300 s head and body idle, no total', () => {

@@ -5,9 +5,11 @@
  */
 import type * as net from 'node:net';
 import { Session } from '../../lib/session/session';
-import { closeAll, rawServer, tcp, tick } from '../session/support';
+import { closeServers, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 const INJECTED = 'HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ninjected';
 

@@ -9,11 +9,13 @@ import { RedirectError } from '../../lib/message/errors';
 import { defaultRegistry, TransportRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
 import { localhostCert } from '../support/certs';
-import { listen } from '../support/servers';
-import { closeAll, rawServer, rejection, tcp, tick } from '../session/support';
+import { rejection } from '../support/failures';
+import { closeServers, listen, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 import '../../lib/index'; // the Node entry: http, https and the transport names node-tcp, node-tls, forge-tls
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 const cert = localhostCert();
 

@@ -4,9 +4,12 @@
  * reads while it writes, stops sending, and returns that response instead of failing on the broken write.
  */
 import { Session } from '../../lib/session/session';
-import { closeAll, pieces, rawServer, tcp, tick } from '../session/support';
+import { pieces } from '../support/body';
+import { closeServers, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 const MiB = 1024 * 1024;
 

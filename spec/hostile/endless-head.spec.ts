@@ -5,9 +5,9 @@
  */
 import { LimitError, Session } from '../../lib/index';
 import { allClosed, countingTcp, flood, rejectionWithin, scriptedServer } from '../support/hostile';
-import { closeAll } from '../session/support';
+import { closeServers } from '../support/servers';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 describe('an endless head', () => {
   /**

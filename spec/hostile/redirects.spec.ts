@@ -7,9 +7,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { RedirectError, Session } from '../../lib/index';
 import { allClosed, countingTcp, flood, rejectionWithin, scriptedServer } from '../support/hostile';
-import { closeAll, httpServer } from '../session/support';
+import { closeServers, httpServer } from '../support/servers';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 /** A node:http server that answers every request with `status` and a Location made from the request path; it records the requests. */
 async function redirecting(status: number, location: (path: string) => string) {

@@ -4,9 +4,12 @@
  */
 import { UsageError } from '../../lib/message/errors';
 import { Session } from '../../lib/session/session';
-import { closeAll, rawServer, rejection, tcp, tick } from '../session/support';
+import { rejection } from '../support/failures';
+import { closeServers, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 async function silentServer() {
   const received: string[] = [];

@@ -7,11 +7,11 @@
 import * as net from 'node:net';
 import { Session, TlsError, TransportError } from '../../lib/index';
 import { localhostCert } from '../support/certs';
-import { allClosed, bodyFailure, countingTcp, rejectionWithin, scriptedServer, until } from '../support/hostile';
-import { listen } from '../support/servers';
-import { closeAll } from '../session/support';
+import { allClosed, bodyFailure, countingTcp, rejectionWithin, scriptedServer } from '../support/hostile';
+import { closeServers, listen } from '../support/servers';
+import { until } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 const CHUNKED_HEAD = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
 

@@ -7,9 +7,9 @@
 import type * as net from 'node:net';
 import { Session, TimeoutError } from '../../lib/index';
 import { allClosed, bodyFailure, dribble, rejectionWithin, scriptedServer } from '../support/hostile';
-import { closeAll } from '../session/support';
+import { closeServers } from '../support/servers';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 /** A head whose 70-odd bytes take well over a second at one byte every 20 ms. */
 const HEAD = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nX-Slow: yes\r\n\r\n';

@@ -5,9 +5,11 @@
  */
 import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
-import { closeAll, httpServer, tcp, tick } from '../session/support';
+import { closeServers, httpServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 describe('SSE reconnection', () => {
   test('retry: 0 and one event per connection: a handful of connections in 2.5 s, not hundreds', async () => {

@@ -6,9 +6,9 @@
  */
 import { LimitError, Session, type EventStreamOptions, type SseEvent } from '../../lib/index';
 import { allClosed, countingTcp, flood, MemoryProbe, MiB, rejectionWithin, scriptedServer } from '../support/hostile';
-import { closeAll } from '../session/support';
+import { closeServers } from '../support/servers';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 const EVENT_STREAM_HEAD = 'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n';
 

@@ -9,9 +9,11 @@ import type * as net from 'node:net';
 import { TransportError } from '../../lib/message/errors';
 import { Session } from '../../lib/session/session';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
-import { closeAll, rawServer, tcp, tick } from '../session/support';
+import { closeServers, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 /** Answers every request with its method, path and body; closes each connection after `idleMs` without a request. */
 async function idleClosingServer(idleMs: number) {

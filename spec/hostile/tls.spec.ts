@@ -9,10 +9,9 @@ import type * as tls from 'node:tls';
 import { Session, TlsError } from '../../lib/index';
 import { createCa, expiredWindow, futureWindow, issueCert, localhostCert, testCa, type TestCert } from '../support/certs';
 import { allClosed, rejectionWithin } from '../support/hostile';
-import { FORGE_COMPATIBLE_SERVER, listen, tlsEchoServer } from '../support/servers';
-import { closeAll } from '../session/support';
+import { closeServers, FORGE_COMPATIBLE_SERVER, listen, tlsEchoServer } from '../support/servers';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 /** The two adapters, each with the server settings it can talk to. */
 const adapters: Array<{ adapter: string; transport: string | undefined; server: tls.TlsOptions }> = [

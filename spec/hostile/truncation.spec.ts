@@ -6,9 +6,9 @@
 import type * as net from 'node:net';
 import { IncompleteMessageError, Session } from '../../lib/index';
 import { allClosed, bodyFailure, dribble, rejectionWithin, scriptedServer } from '../support/hostile';
-import { closeAll } from '../session/support';
+import { closeServers } from '../support/servers';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 const CHUNKED_HEAD = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
 

@@ -1,8 +1,8 @@
 import { HttpError } from '../../lib/message/errors';
 import { Headers } from '../../lib/message/headers';
 import { HttpResponse } from '../../lib/message/response';
+import { utf8 } from '../support/bytes';
 
-const utf8 = (text: string) => new TextEncoder().encode(text);
 const response = (status: number, body?: Uint8Array) => new HttpResponse({ version: '1.1', status, reason: '', headers: new Headers(), body });
 
 describe('HttpResponse', () => {

@@ -1,8 +1,8 @@
 import { HttpError, IncompleteMessageError, LimitError, ParseError } from '../../lib/message/errors';
 import { ChunkedDecoder, type ChunkedDecoderOptions, type ChunkedResult } from '../../lib/protocol/chunked-decoder';
 import { EOF } from '../../lib/protocol/protocol';
-import { bytes, driveAllSplits, type Outcome } from '../support/drive';
-import { asJson, latin1 } from './helpers';
+import { bytesOf, latin1 } from '../support/bytes';
+import { asJson, driveAllSplits, type Outcome } from '../support/drive';
 
 interface Decoded {
   data: string;
@@ -39,7 +39,7 @@ function rejects(input: string, options: ChunkedDecoderOptions = {}): NonNullabl
 function thrownWhole(input: string, options: ChunkedDecoderOptions = {}): HttpError {
   const decoder = new ChunkedDecoder(options);
   try {
-    let step = decoder.resume(bytes(input));
+    let step = decoder.resume(bytesOf(input));
     for (let i = 0; i < 1000 && !step.done; i++) step = decoder.resume(step.value.type === 'read' ? EOF : undefined);
   } catch (error) {
     expect(error).toBeInstanceOf(HttpError);
@@ -122,7 +122,7 @@ describe('ChunkedDecoder: valid bodies', () => {
 
 describe('ChunkedDecoder: data pieces', () => {
   it('are sub-views of the input (no copy) when it comes whole', () => {
-    const input = bytes('5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
+    const input = bytesOf('5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
     const decoder = new ChunkedDecoder();
     const pieces: Uint8Array[] = [];
     let step = decoder.resume(input);
@@ -306,17 +306,17 @@ describe('ChunkedDecoder: limits', () => {
 describe('ChunkedDecoder: as a Protocol', () => {
   it('is spent after completing or failing', () => {
     const done = new ChunkedDecoder();
-    expect(done.resume(bytes('0\r\n\r\n')).done).toBe(true);
+    expect(done.resume(bytesOf('0\r\n\r\n')).done).toBe(true);
     expect(() => done.resume()).toThrow(expect.objectContaining({ name: 'UsageError', code: 'ERR_PROTOCOL_FINISHED' }));
 
     const failed = new ChunkedDecoder();
-    expect(() => failed.resume(bytes('x'))).toThrow(ParseError);
-    expect(() => failed.resume(bytes('0\r\n\r\n'))).toThrow(expect.objectContaining({ code: 'ERR_PROTOCOL_FINISHED' }));
+    expect(() => failed.resume(bytesOf('x'))).toThrow(ParseError);
+    expect(() => failed.resume(bytesOf('0\r\n\r\n'))).toThrow(expect.objectContaining({ code: 'ERR_PROTOCOL_FINISHED' }));
   });
 
   it('takes an empty array as no data', () => {
     const d = new ChunkedDecoder();
     expect(d.resume(new Uint8Array(0))).toEqual({ done: false, value: { type: 'read' } });
-    expect(d.resume(bytes('0\r\n\r\n')).done).toBe(true);
+    expect(d.resume(bytesOf('0\r\n\r\n')).done).toBe(true);
   });
 });

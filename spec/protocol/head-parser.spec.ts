@@ -1,8 +1,10 @@
 import { LimitError, ParseError } from '../../lib/message/errors';
 import { HeadParser } from '../../lib/protocol/head-parser';
 import { defaultLimits, strict, type HttpLimits, type Leniency } from '../../lib/protocol/limits';
-import { bytes, driveAllSplits } from '../support/drive';
-import { asJson, driveSomeSplits, HeadBlock, normalizeHead, type Pairs } from './helpers';
+import { bytesOf } from '../support/bytes';
+import { asJson, driveAllSplits, driveSomeSplits } from '../support/drive';
+import { HeadBlock, normalizeHead } from '../support/head-block';
+import type { Pairs } from '../support/http1';
 
 type Options = Partial<HttpLimits> & Partial<Leniency> & { offset?: number };
 
@@ -219,13 +221,13 @@ describe('HeadParser: limits', () => {
     expect(filler(16 * 1024)).toHaveLength(16 * 1024);
     // O(n²) to split at every position: whole, byte by byte and a sample of cuts, the edges included.
     const some = (input: string) =>
-      normalizeHead(driveSomeSplits(() => new HeadBlock(true), bytes(input), [1, 16, 17, 18, 20, 16381, 16382, 16383, 16384], normalizeHead)) as Parsed;
+      normalizeHead(driveSomeSplits(() => new HeadBlock(true), bytesOf(input), [1, 16, 17, 18, 20, 16381, 16382, 16383, 16384], normalizeHead)) as Parsed;
     expect(some(filler(16 * 1024)).headers![0][1]).toHaveLength(16 * 1024 - 24);
     expect(some(filler(16 * 1024 + 1))).toEqual({ error: { name: 'LimitError', code: 'ERR_HEAD_TOO_LARGE', offset: 16 * 1024 } });
     const parser = new HeadParser(0, true, defaultLimits, strict);
     let error: unknown;
     try {
-      parser.feed(bytes(filler(16 * 1024 + 1)), 0);
+      parser.feed(bytesOf(filler(16 * 1024 + 1)), 0);
     } catch (e) {
       error = e;
     }
@@ -249,7 +251,7 @@ describe('HeadParser: limits', () => {
 
 describe('HeadParser: errors', () => {
   it('counts a line carried across reads in full (offsets do not depend on how the input was split)', () => {
-    const input = bytes(`${STATUS}Abc: 1\r\nBad Name: 2\r\n\r\n`);
+    const input = bytesOf(`${STATUS}Abc: 1\r\nBad Name: 2\r\n\r\n`);
     for (let cut = 1; cut < input.length; cut++) {
       const parser = new HeadParser(0, true, defaultLimits, strict);
       try {
@@ -265,11 +267,11 @@ describe('HeadParser: errors', () => {
 
   it('shows the line in the excerpt, never stale bytes of an earlier carried line', () => {
     const parser = new HeadParser(0, true, defaultLimits, strict);
-    parser.feed(bytes(`${STATUS}X-Long: ${'z'.repeat(100)}`), 0);
-    parser.feed(bytes('\r\nBad'), 0);
+    parser.feed(bytesOf(`${STATUS}X-Long: ${'z'.repeat(100)}`), 0);
+    parser.feed(bytesOf('\r\nBad'), 0);
     let error: ParseError | undefined;
     try {
-      parser.feed(bytes(' Name: v\r\n'), 0);
+      parser.feed(bytesOf(' Name: v\r\n'), 0);
     } catch (e) {
       error = e as ParseError;
     }
@@ -282,7 +284,7 @@ describe('HeadParser: errors', () => {
   it('escapes control bytes in the excerpt', () => {
     let error: ParseError | undefined;
     try {
-      new HeadParser(0, true, defaultLimits, strict).feed(bytes('HTTP/1.1 200 \x00\x1b\\\t\xff\r\n\r\n'), 0);
+      new HeadParser(0, true, defaultLimits, strict).feed(bytesOf('HTTP/1.1 200 \x00\x1b\\\t\xff\r\n\r\n'), 0);
     } catch (e) {
       error = e as ParseError;
     }

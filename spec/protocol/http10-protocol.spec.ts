@@ -3,8 +3,8 @@ import { HttpRequest } from '../../lib/message/request';
 import type { Http1Result } from '../../lib/protocol/http1-protocol';
 import { Http10Protocol } from '../../lib/protocol/http10-protocol';
 import { EOF } from '../../lib/protocol/protocol';
-import { bytes } from '../support/drive';
-import { fails, GET, h10, h11, latin1, ok, run } from './helpers';
+import { bytesOf, latin1 } from '../support/bytes';
+import { fails, GET, h10, h11, ok, run } from '../support/http1';
 
 const KEEP = { keepAlive: true };
 
@@ -14,7 +14,7 @@ describe('HTTP/1.0 exchange', () => {
     const write = p.resume();
     expect(write.done === false && write.value.type === 'write' && latin1(write.value.bytes)).toBe('GET /doc HTTP/1.0\r\nHost: example.com\r\n\r\n');
     expect(p.resume()).toEqual({ done: false, value: { type: 'read' } });
-    const done = p.resume(bytes('HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabc'));
+    const done = p.resume(bytesOf('HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabc'));
     expect(done.done).toBe(true);
     const r = done.value as Http1Result;
     expect([r.response.version, r.response.status, latin1(r.response.body), r.keepAlive]).toEqual(['1.0', 200, 'abc', false]);
@@ -147,7 +147,7 @@ describe('HTTP/1.0 errors', () => {
     const p = new Http10Protocol(GET());
     p.resume();
     p.resume();
-    expect(p.resume(bytes('HTTP/1.0 200 OK\r\n\r\n')).done).toBe(false);
+    expect(p.resume(bytesOf('HTTP/1.0 200 OK\r\n\r\n')).done).toBe(false);
     expect(p.resume(EOF).done).toBe(true);
     expect(() => p.resume(EOF)).toThrow(UsageError);
   });
@@ -156,7 +156,7 @@ describe('HTTP/1.0 errors', () => {
     const p = new Http10Protocol(GET());
     p.resume();
     p.resume();
-    p.resume(bytes('HTTP/1.0 2'));
+    p.resume(bytesOf('HTTP/1.0 2'));
     let error: unknown;
     try {
       p.resume(EOF);
@@ -180,7 +180,7 @@ describe('Expect: 100-continue on HTTP/1.0', () => {
     const first = protocol.resume();
     expect(first.done).toBe(false);
     expect(first.value).toMatchObject({ type: 'write' });
-    expect(String.fromCharCode(...(first.value as { bytes: Uint8Array }).bytes)).toMatch(/\r\n\r\nhello$/);
+    expect(latin1((first.value as { bytes: Uint8Array }).bytes)).toMatch(/\r\n\r\nhello$/);
     expect(protocol.resume().value).toEqual({ type: 'read' });
   });
 });

@@ -3,8 +3,9 @@ import { HttpRequest } from '../../lib/message/request';
 import type { Http1Options, Http1Protocol, Http1Result, Http1Yield } from '../../lib/protocol/http1-protocol';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
 import { EOF, type Input, type Step } from '../../lib/protocol/protocol';
-import { bytes, splits } from '../support/drive';
-import { driveSomeSplits, fails, GET, h11, latin1, normalizeHttp1, ok, run, type ResultSummary } from './helpers';
+import { bytesOf, latin1 } from '../support/bytes';
+import { driveSomeSplits, splits } from '../support/drive';
+import { fails, GET, h11, normalizeHttp1, ok, type ResultSummary, run } from '../support/http1';
 
 /** Feeds `input` whole then EOF, and returns the error thrown (to look at fields the driver does not compare). */
 function thrownWhole(make: () => Http1Protocol, input: string): HttpError {
@@ -15,7 +16,7 @@ function thrownWhole(make: () => Http1Protocol, input: string): HttpError {
     for (let i = 0; i < 10_000 && !step.done; i++) {
       let next: Input = undefined;
       if (step.value.type === 'read') {
-        next = fed ? EOF : bytes(input);
+        next = fed ? EOF : bytesOf(input);
         fed = true;
       }
       step = p.resume(next);
@@ -76,7 +77,7 @@ describe('framing', () => {
 
   it('copes with a body of many small chunks in one read (no recursion per chunk)', () => {
     const n = 20_000;
-    const input = bytes(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${'1\r\nx\r\n'.repeat(n)}0\r\n\r\n`);
+    const input = bytesOf(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${'1\r\nx\r\n'.repeat(n)}0\r\n\r\n`);
     // Byte by byte tests nothing here (one chunk per read): whole and split reads are what used to overflow.
     const outcome = driveSomeSplits(h11(), input, [47, 48, input.length - 5], normalizeHttp1, { byteByByte: false, spread: 4 });
     expect((outcome.result as Http1Result).response.body).toHaveLength(n);
@@ -544,7 +545,7 @@ describe('streaming mode', () => {
       'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhe\r\n3\r\nllo\r\n0\r\n\r\n',
       'HTTP/1.1 200 OK\r\n\r\nhello',
     ]) {
-      const input = bytes(text);
+      const input = bytesOf(text);
       const p = new Http11Protocol(GET(), STREAM);
       const pieces: Uint8Array[] = [];
       let head: unknown;
@@ -628,7 +629,7 @@ describe('Expect: 100-continue', () => {
   }
 
   function everySplit(make: () => Http1Protocol, response: string): Exchange[] {
-    return splits(bytes(response)).map(({ pieces }) => exchange(make, pieces));
+    return splits(bytesOf(response)).map(({ pieces }) => exchange(make, pieces));
   }
 
   it('writes the head alone and waits; after 100 Continue the body is written, then the final response is read', () => {
@@ -646,7 +647,7 @@ describe('Expect: 100-continue', () => {
     const p = new Http11Protocol(HttpRequest.put('http://example.com/', big, { headers: { expect: '100-Continue' } }));
     expect(p.resume()).toMatchObject({ value: { type: 'write' } });
     expect(p.resume()).toEqual({ done: false, value: { type: 'await-continue' } });
-    const step = p.resume(bytes('HTTP/1.1 100 Continue\r\n\r\n'));
+    const step = p.resume(bytesOf('HTTP/1.1 100 Continue\r\n\r\n'));
     expect(step.done).toBe(false);
     expect((step.value as { bytes: Uint8Array }).bytes).toBe(big);
   });
@@ -671,7 +672,7 @@ describe('Expect: 100-continue', () => {
     expect(body.done).toBe(false);
     expect(latin1((body.value as { bytes: Uint8Array }).bytes)).toBe(BODY);
     expect(p.resume()).toEqual({ done: false, value: { type: 'read' } });
-    const done = p.resume(bytes('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n'));
+    const done = p.resume(bytesOf('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n'));
     expect(done.done).toBe(true);
     const r = done.value as Http1Result;
     expect([r.response.status, r.response.interim.map((i) => i.status), r.keepAlive]).toEqual([201, [100], true]);
@@ -681,10 +682,10 @@ describe('Expect: 100-continue', () => {
     const p = new Http11Protocol(request());
     p.resume();
     expect(p.resume()).toEqual({ done: false, value: { type: 'await-continue' } });
-    expect(p.resume(bytes('HTTP/1.1 10'))).toEqual({ done: false, value: { type: 'await-continue' } });
+    expect(p.resume(bytesOf('HTTP/1.1 10'))).toEqual({ done: false, value: { type: 'await-continue' } });
     expect(p.resume()).toMatchObject({ done: false, value: { type: 'write' } });
     expect(p.resume()).toEqual({ done: false, value: { type: 'read' } });
-    const done = p.resume(bytes('0 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    const done = p.resume(bytesOf('0 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
     expect(done.done && [done.value.response.status, done.value.response.interim.length, done.value.keepAlive]).toEqual([200, 1, true]);
   });
 
@@ -694,7 +695,7 @@ describe('Expect: 100-continue', () => {
     );
     expect(latin1((p.resume().value as { bytes: Uint8Array }).bytes)).toContain('Transfer-Encoding: chunked\r\n');
     expect(p.resume()).toEqual({ done: false, value: { type: 'await-continue' } });
-    expect(p.resume(bytes('HTTP/1.1 100 Continue\r\n\r\n'))).toEqual({ done: false, value: { type: 'send-body', chunked: true } });
+    expect(p.resume(bytesOf('HTTP/1.1 100 Continue\r\n\r\n'))).toEqual({ done: false, value: { type: 'send-body', chunked: true } });
     expect(p.resume()).toEqual({ done: false, value: { type: 'read' } });
   });
 
@@ -719,9 +720,9 @@ describe('limits', () => {
   it('the default head limit is 16 KiB', () => {
     const head = (size: number) => `HTTP/1.1 200 OK\r\nX: ${'a'.repeat(size - 43)}\r\nContent-Length: 0\r\n\r\n`;
     expect(head(16 * 1024)).toHaveLength(16 * 1024);
-    const accepted = driveSomeSplits(h11(), bytes(head(16 * 1024)), [16383], normalizeHttp1);
+    const accepted = driveSomeSplits(h11(), bytesOf(head(16 * 1024)), [16383], normalizeHttp1);
     expect((accepted.result as Http1Result).response.status).toBe(200);
-    const refused = driveSomeSplits(h11(), bytes(head(16 * 1024 + 1)), [16384], normalizeHttp1);
+    const refused = driveSomeSplits(h11(), bytesOf(head(16 * 1024 + 1)), [16384], normalizeHttp1);
     expect(refused.error).toEqual({ name: 'LimitError', code: 'ERR_HEAD_TOO_LARGE', offset: 16 * 1024 });
     const error = thrownWhole(h11(), head(16 * 1024 + 1)) as LimitError;
     expect(error).toBeInstanceOf(LimitError);
@@ -733,7 +734,7 @@ describe('limits', () => {
     expect(ok(h11(GET(), { maxHeaders: 3 }), `HTTP/1.1 200 OK\r\n${fields(2)}Content-Length: 0\r\n\r\n`).headers).toHaveLength(3);
     const input = `HTTP/1.1 200 OK\r\n${fields(3)}Content-Length: 0\r\n\r\n`;
     expect(fails(h11(GET(), { maxHeaders: 3 }), input)).toEqual({ name: 'LimitError', code: 'ERR_TOO_MANY_HEADERS', offset: input.indexOf('Content-Length') });
-    const some = (text: string) => normalizeHttp1(driveSomeSplits(h11(), bytes(text), [17, 18, text.length - 20], normalizeHttp1));
+    const some = (text: string) => normalizeHttp1(driveSomeSplits(h11(), bytesOf(text), [17, 18, text.length - 20], normalizeHttp1));
     expect(some(`HTTP/1.1 200 OK\r\n${fields(99)}Content-Length: 0\r\n\r\n`).result?.headers).toHaveLength(100);
     const over = `HTTP/1.1 200 OK\r\n${fields(100)}Content-Length: 0\r\n\r\n`;
     expect(some(over).error).toEqual({ name: 'LimitError', code: 'ERR_TOO_MANY_HEADERS', offset: over.indexOf('Content-Length') });
@@ -768,7 +769,7 @@ describe('limits', () => {
       code: 'ERR_TOO_MANY_INTERIM_RESPONSES',
       offset: hint.length * 3,
     });
-    const some = (text: string) => normalizeHttp1(driveSomeSplits(h11(), bytes(text), [hint.length, hint.length * 20 + 1], normalizeHttp1));
+    const some = (text: string) => normalizeHttp1(driveSomeSplits(h11(), bytesOf(text), [hint.length, hint.length * 20 + 1], normalizeHttp1));
     expect(some(hint.repeat(20) + OK_EMPTY).result?.interim).toHaveLength(20);
     expect(some(hint.repeat(21) + OK_EMPTY).error).toEqual({ name: 'LimitError', code: 'ERR_TOO_MANY_INTERIM_RESPONSES', offset: hint.length * 21 });
   });
@@ -785,8 +786,8 @@ describe('resume', () => {
     const p = new Http11Protocol(GET());
     p.resume();
     p.resume();
-    expect(p.resume(bytes(OK_EMPTY)).done).toBe(true);
-    for (const input of [undefined, bytes('x'), EOF] as Input[]) {
+    expect(p.resume(bytesOf(OK_EMPTY)).done).toBe(true);
+    for (const input of [undefined, bytesOf('x'), EOF] as Input[]) {
       let error: unknown;
       try {
         p.resume(input);
@@ -803,8 +804,8 @@ describe('resume', () => {
     const p = new Http11Protocol(GET());
     p.resume();
     p.resume();
-    expect(() => p.resume(bytes('garbage\r\n'))).toThrow(ParseError);
-    expect(() => p.resume(bytes(OK_EMPTY))).toThrow(expect.objectContaining({ code: 'ERR_PROTOCOL_FINISHED', message: expect.stringContaining('failed') }));
+    expect(() => p.resume(bytesOf('garbage\r\n'))).toThrow(ParseError);
+    expect(() => p.resume(bytesOf(OK_EMPTY))).toThrow(expect.objectContaining({ code: 'ERR_PROTOCOL_FINISHED', message: expect.stringContaining('failed') }));
   });
 
   it('after a usage error in the request throws ERR_PROTOCOL_FINISHED', () => {

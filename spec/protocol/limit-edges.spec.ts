@@ -4,15 +4,16 @@
  * Small inputs go through every split, the 16 KiB ones through whole, byte by byte and a sample of cuts.
  */
 import { defaultLimits } from '../../lib/protocol/limits';
-import { bytes } from '../support/drive';
-import { driveSomeSplits, fails, GET, h11, normalizeHttp1, ok, type Normal } from './helpers';
+import { bytesOf } from '../support/bytes';
+import { driveSomeSplits } from '../support/drive';
+import { fails, GET, h11, normalizeHttp1, ok, type Normal } from '../support/http1';
 
 const fields = (n: number, prefix = 'H') => Array.from({ length: n }, (_, i) => `${prefix}${i}: v\r\n`).join('');
 const CHUNKED = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
 
 /** A large input through whole, byte by byte and cuts around `points`. */
 function some(input: string, points: number[]): Normal {
-  return normalizeHttp1(driveSomeSplits(h11(), bytes(input), points, normalizeHttp1));
+  return normalizeHttp1(driveSomeSplits(h11(), bytesOf(input), points, normalizeHttp1));
 }
 
 describe('limits: exactly the default is within it', () => {

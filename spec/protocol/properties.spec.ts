@@ -6,8 +6,9 @@ import { encodeChunk, LAST_CHUNK } from '../../lib/protocol/chunked-encoder';
 import type { Http1Options } from '../../lib/protocol/http1-protocol';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
 import { assertProperty } from '../conformance/property-runs';
-import { bytes, driveAllSplits, type Outcome } from '../support/drive';
-import { asJson, h11, latin1, normalizeHttp1, ok, run, type Pairs } from './helpers';
+import { bytesOf, latin1 } from '../support/bytes';
+import { asJson, driveAllSplits, type Outcome } from '../support/drive';
+import { h11, normalizeHttp1, ok, type Pairs, run } from '../support/http1';
 
 // IO_HTTP_FC_SCALE multiplies the runs; `npm run fuzz` runs each property for minutes (conformance/property-runs.ts).
 
@@ -67,13 +68,13 @@ function serialize(m: Message): { wire: Uint8Array; headers: Pairs; trailers: Pa
   let text = `HTTP/1.1 ${m.status}${m.reason === '' ? '' : ` ${m.reason}`}\r\n`;
   for (const [n, v] of headers) text += `${n}:${v}\r\n`;
   text += '\r\n';
-  const parts: Uint8Array[] = [bytes(text)];
+  const parts: Uint8Array[] = [bytesOf(text)];
   if (m.framing === 'chunked') {
     const positions = [0, ...m.cuts.filter((c) => c > 0 && c < m.body.length).sort((a, b) => a - b), m.body.length];
     for (let i = 1; i < positions.length; i++) parts.push(...encodeChunk(m.body.subarray(positions[i - 1], positions[i])));
     let end = '0\r\n';
     for (const [n, v] of m.trailers) end += `${n}: ${v}\r\n`;
-    parts.push(bytes(`${end}\r\n`));
+    parts.push(bytesOf(`${end}\r\n`));
   } else {
     parts.push(m.body);
   }
@@ -234,7 +235,7 @@ describe('property: no input makes the protocol throw anything but an io-http er
     assertProperty(
       'random bytes after a valid status line',
       fc.property(fc.constantFrom('HTTP/1.1 200 OK\r\n', 'HTTP/1.0 200 OK\r\n', 'HTTP/1.1 100 Continue\r\n', 'HTTP/1.1 101 Up\r\n'), tail, protocolSetup, (line, rest, setup) =>
-        checkRobust(bytes(line + rest), setup),
+        checkRobust(bytesOf(line + rest), setup),
       ),
       100,
     );
@@ -246,7 +247,7 @@ describe('property: no input makes the protocol throw anything but an io-http er
       fc.property(message, fc.array(mutation, { minLength: 1, maxLength: 3 }), protocolSetup, (m, mutations, setup) => {
         let text = latin1(serialize(m).wire);
         for (const mu of mutations) text = mutate(text, mu);
-        checkRobust(bytes(text), setup);
+        checkRobust(bytesOf(text), setup);
       }),
       80,
     );

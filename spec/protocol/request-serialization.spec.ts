@@ -4,7 +4,8 @@ import { HttpRequest, type HttpRequestInit } from '../../lib/message/request';
 import type { Http1Options, Http1Protocol, Http1Yield } from '../../lib/protocol/http1-protocol';
 import { Http10Protocol, type Http10Options } from '../../lib/protocol/http10-protocol';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
-import { latin1 } from './helpers';
+import { pieces } from '../support/body';
+import { latin1 } from '../support/bytes';
 
 /** Resumes until the protocol stops writing: the writes, and the yield it stopped at. */
 function writesOf(protocol: Http1Protocol): { writes: Uint8Array[]; next: Http1Yield } {
@@ -52,10 +53,6 @@ function refused(protocol: Http1Protocol, code: string): UsageError {
   expect((error as UsageError).code).toBe(code);
   expect(() => protocol.resume()).toThrow(expect.objectContaining({ code: 'ERR_PROTOCOL_FINISHED' }));
   return error as UsageError;
-}
-
-async function* stream(...parts: string[]): AsyncIterable<Uint8Array> {
-  for (const p of parts) yield new TextEncoder().encode(p);
 }
 
 const req = (method: string, url: string, init?: HttpRequestInit) => new HttpRequest(method, url, init);
@@ -191,7 +188,7 @@ describe('header fields', () => {
 
   it('refuses a Transfer-Encoding the caller set (io-http frames the body itself)', () => {
     refused(h11(HttpRequest.post('http://example.com/', 'x', { headers: { 'Transfer-Encoding': 'chunked' } })), 'ERR_INVALID_REQUEST');
-    refused(h11(HttpRequest.post('http://example.com/', stream('x'), { headers: { 'transfer-encoding': 'gzip' } })), 'ERR_INVALID_REQUEST');
+    refused(h11(HttpRequest.post('http://example.com/', pieces('x'), { headers: { 'transfer-encoding': 'gzip' } })), 'ERR_INVALID_REQUEST');
     refused(h11(GET('http://example.com/', { headers: { 'Transfer-Encoding': 'identity' } })), 'ERR_INVALID_REQUEST');
   });
 });
@@ -265,7 +262,7 @@ describe('Content-Length and body', () => {
 
 describe('streamed bodies', () => {
   it('HTTP/1.1: Transfer-Encoding: chunked, then a send-body yield (chunked), then a read', () => {
-    const p = h11(HttpRequest.post('http://example.com/up', stream('a', 'b')));
+    const p = h11(HttpRequest.post('http://example.com/up', pieces('a', 'b')));
     const { writes, next } = writesOf(p);
     expect(writes.map(latin1)).toEqual(['POST /up HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n']);
     expect(next).toEqual({ type: 'send-body', chunked: true });
@@ -273,22 +270,22 @@ describe('streamed bodies', () => {
   });
 
   it('with a Content-Length from the caller: no Transfer-Encoding, send-body not chunked', () => {
-    const p = h11(HttpRequest.put('http://example.com/', stream('abcd'), { headers: { 'Content-Length': '4' } }));
+    const p = h11(HttpRequest.put('http://example.com/', pieces('abcd'), { headers: { 'Content-Length': '4' } }));
     const { writes, next } = writesOf(p);
     expect(writes.map(latin1)).toEqual(['PUT / HTTP/1.1\r\nHost: example.com\r\nContent-Length: 4\r\n\r\n']);
     expect(next).toEqual({ type: 'send-body', chunked: false });
   });
 
   it.each(['abc', '-1', '', '1.5', '4, 4'])('refuses the invalid Content-Length %j for a stream', (given) => {
-    refused(h11(HttpRequest.post('http://example.com/', stream('x'), { headers: { 'Content-Length': given } })), 'ERR_INVALID_REQUEST');
+    refused(h11(HttpRequest.post('http://example.com/', pieces('x'), { headers: { 'Content-Length': given } })), 'ERR_INVALID_REQUEST');
   });
 
   it('HTTP/1.0 cannot stream without Content-Length: ERR_LENGTH_REQUIRED', () => {
-    refused(h10(HttpRequest.post('http://example.com/', stream('x'))), 'ERR_LENGTH_REQUIRED');
+    refused(h10(HttpRequest.post('http://example.com/', pieces('x'))), 'ERR_LENGTH_REQUIRED');
   });
 
   it('HTTP/1.0 streams with a Content-Length, never chunked', () => {
-    const p = h10(HttpRequest.post('http://example.com/', stream('xy'), { headers: { 'Content-Length': '2' } }));
+    const p = h10(HttpRequest.post('http://example.com/', pieces('xy'), { headers: { 'Content-Length': '2' } }));
     const { writes, next } = writesOf(p);
     expect(writes.map(latin1)).toEqual(['POST / HTTP/1.0\r\nHost: example.com\r\nContent-Length: 2\r\n\r\n']);
     expect(next).toEqual({ type: 'send-body', chunked: false });

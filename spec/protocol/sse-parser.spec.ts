@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import { HttpError, LimitError, UsageError } from '../../lib/message/errors';
 import { EOF, type Input } from '../../lib/protocol/protocol';
 import { SseParser, type SseEvent, type SseParserOptions, type SseResult } from '../../lib/protocol/sse-parser';
-import { bytes, drive, driveAllSplits } from '../support/drive';
-
-const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+import { bytesOf, utf8 } from '../support/bytes';
+import { drive, driveAllSplits } from '../support/drive';
 
 /** Runs the input every way it can be split; returns the events and the result (failing on an error). */
 function parse(input: string | Uint8Array, options?: SseParserOptions): { events: SseEvent[]; result: SseResult } {
@@ -158,7 +157,7 @@ describe('line ends', () => {
   });
 
   it('takes a CR at the end of one read and an LF at the start of the next as one line end', () => {
-    const outcome = drive(new SseParser(), [bytes('data: a\r'), bytes('\ndata: b\r'), new Uint8Array(0), bytes('\n\r\n')]);
+    const outcome = drive(new SseParser(), [bytesOf('data: a\r'), bytesOf('\ndata: b\r'), new Uint8Array(0), bytesOf('\n\r\n')]);
     expect(outcome.yields).toEqual([{ type: 'event', event: message('a\nb') }]);
     expect(outcome.result).toEqual({ lastEventId: '', retry: undefined });
   });
@@ -170,22 +169,22 @@ describe('decoding', () => {
   });
 
   it('replaces invalid UTF-8 with U+FFFD', () => {
-    expect(datas(bytes('data: a\xFFb\n\n'))).toEqual(['a\uFFFDb']);
+    expect(datas(bytesOf('data: a\xFFb\n\n'))).toEqual(['a\uFFFDb']);
     // A sequence cut short by the line end, and an encoded surrogate.
-    expect(datas(bytes('data: \xE2\x82\ndata: \xED\xA0\x80\n\n'))).toEqual(['\uFFFD\n\uFFFD\uFFFD\uFFFD']);
+    expect(datas(bytesOf('data: \xE2\x82\ndata: \xED\xA0\x80\n\n'))).toEqual(['\uFFFD\n\uFFFD\uFFFD\uFFFD']);
   });
 
   it('strips one BOM at the start of the stream', () => {
-    expect(datas(bytes('\xEF\xBB\xBFdata: x\n\n'))).toEqual(['x']);
-    expect(datas(bytes('\xEF\xBB\xBF\ndata: x\n\n'))).toEqual(['x']);
+    expect(datas(bytesOf('\xEF\xBB\xBFdata: x\n\n'))).toEqual(['x']);
+    expect(datas(bytesOf('\xEF\xBB\xBF\ndata: x\n\n'))).toEqual(['x']);
   });
 
   it('keeps a second BOM, which then makes the first field unknown', () => {
-    expect(datas(bytes('\xEF\xBB\xBF\xEF\xBB\xBFdata: x\n\ndata: y\n\n'))).toEqual(['y']);
+    expect(datas(bytesOf('\xEF\xBB\xBF\xEF\xBB\xBFdata: x\n\ndata: y\n\n'))).toEqual(['y']);
   });
 
   it('keeps a BOM anywhere else', () => {
-    expect(datas(bytes('\ndata: x\n\n\xEF\xBB\xBFdata: y\n\ndata: \xEF\xBB\xBFz\n\n'))).toEqual(['x', '\uFEFFz']);
+    expect(datas(bytesOf('\ndata: x\n\n\xEF\xBB\xBFdata: y\n\ndata: \xEF\xBB\xBFz\n\n'))).toEqual(['x', '\uFEFFz']);
   });
 });
 
@@ -205,7 +204,7 @@ describe('stepping', () => {
   it('yields the events of one read one per step, then asks to read', () => {
     const parser = new SseParser();
     expect(parser.resume()).toEqual({ done: false, value: { type: 'read' } });
-    expect(parser.resume(bytes('id: 1\nretry: 3\ndata: a\n\ndata: b\n\ndata: c'))).toEqual({
+    expect(parser.resume(bytesOf('id: 1\nretry: 3\ndata: a\n\ndata: b\n\ndata: c'))).toEqual({
       done: false,
       value: { type: 'event', event: message('a', { id: '1', retry: 3 }) },
     });
@@ -213,15 +212,15 @@ describe('stepping', () => {
     expect(parser.retry).toBe(3);
     expect(parser.resume()).toEqual({ done: false, value: { type: 'event', event: message('b', { id: '1', retry: 3 }) } });
     expect(parser.resume()).toEqual({ done: false, value: { type: 'read' } });
-    expect(parser.resume(bytes('\n\n'))).toEqual({ done: false, value: { type: 'event', event: message('c', { id: '1', retry: 3 }) } });
+    expect(parser.resume(bytesOf('\n\n'))).toEqual({ done: false, value: { type: 'event', event: message('c', { id: '1', retry: 3 }) } });
     expect(parser.resume()).toEqual({ done: false, value: { type: 'read' } });
     expect(parser.resume(EOF)).toEqual({ done: true, value: { lastEventId: '1', retry: 3 } });
   });
 
   it('refuses new input while events of the last one are left', () => {
     const parser = new SseParser();
-    parser.resume(bytes('data: a\n\ndata: b\n\n'));
-    expect(() => parser.resume(bytes('data: c\n\n'))).toThrow(UsageError);
+    parser.resume(bytesOf('data: a\n\ndata: b\n\n'));
+    expect(() => parser.resume(bytesOf('data: c\n\n'))).toThrow(UsageError);
   });
 });
 
@@ -255,7 +254,7 @@ describe('limits', () => {
     const parser = new SseParser({ maxEventSize: 2 });
     let error: unknown;
     try {
-      parser.resume(bytes('data: abc\n'));
+      parser.resume(bytesOf('data: abc\n'));
     } catch (e) {
       error = e;
     }
@@ -266,7 +265,7 @@ describe('limits', () => {
 
 describe('properties', () => {
   const tokens = ['data', 'data:', 'data: ', 'event:', 'id: ', 'retry:', 'retry: ', ':', ' ', '\r', '\n', '\r\n', '1', 'x', '\0',
-    '\xEF\xBB\xBF', '\xE2\x82', '\xAC', '\xF0\x9F\x98\x80', '\xFF'].map(bytes);
+    '\xEF\xBB\xBF', '\xE2\x82', '\xAC', '\xF0\x9F\x98\x80', '\xFF'].map(bytesOf);
   const streams = fc
     .array(fc.oneof(fc.constantFrom(...tokens), fc.uint8Array({ maxLength: 6 })), { maxLength: 40 })
     .map((parts) => {

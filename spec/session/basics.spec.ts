@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { InMemoryTransport } from '../../adapters/in-memory';
 import { HttpError, IncompleteMessageError, ParseError, TransportError, UsageError } from '../../lib/message/errors';
 import { Headers } from '../../lib/message/headers';
@@ -8,33 +7,15 @@ import type { HttpResponse } from '../../lib/message/response';
 import { defaultRegistry, TransportRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
 import { USER_AGENT } from '../../lib/session/version';
-import { closeAll, httpServer, rawServer, rejection, tcp, tick } from './support';
+import { rejection } from '../support/failures';
+import { closeServers, type Echo, echoRequest, httpServer, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
-
-/** Reads a node:http request body. */
-async function bodyOf(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+afterEach(closeServers);
 
 /** A node:http server that echoes the request as JSON. */
-async function echoServer() {
-  return httpServer(async (req, res) => {
-    const body = await bodyOf(req);
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body, rawHeaders: req.rawHeaders }));
-  });
-}
-
-interface Echo {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-  rawHeaders: string[];
-}
+const echoServer = () => httpServer(echoRequest);
 
 describe('requests', () => {
   test('GET the session URL: status, headers, body, default headers, url and timings', async () => {
@@ -271,7 +252,7 @@ describe('response framing', () => {
   test('a refused connection is a TransportError', async () => {
     const server = await rawServer(() => {});
     const port = server.port;
-    await closeAll();
+    await closeServers();
     await using session = new Session(`http://127.0.0.1:${port}/`, { transport: tcp });
     const error = await rejection(session.send());
     expect(error).toBeInstanceOf(TransportError);

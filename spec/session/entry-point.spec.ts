@@ -5,9 +5,11 @@
  */
 import { InMemoryTransport } from '../../adapters/in-memory';
 import { defaultRegistry, HttpError, NodeTcp, NodeTls, Session, UsageError } from '../../lib/index';
-import { closeAll, httpServer, rejection } from './support';
+import { latin1 } from '../support/bytes';
+import { rejection } from '../support/failures';
+import { closeServers, httpServer } from '../support/servers';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 describe('the Node entry point', () => {
   test('registers http → NodeTcp, https → NodeTls, and the names node-tcp, node-tls, forge-tls', () => {
@@ -57,7 +59,7 @@ describe('Session.registerTransport', () => {
     const factory = InMemoryTransport.factory(async (server, url) => {
       let buffered = '';
       for (let chunk = await server.read(); chunk; chunk = await server.read()) {
-        buffered += Buffer.from(chunk).toString('latin1');
+        buffered += latin1(chunk);
         for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
           const head = buffered.slice(0, end);
           buffered = buffered.slice(end + 4);

@@ -4,14 +4,12 @@ import type { SseEvent } from '../../lib/protocol/sse-parser';
 import { ManualClock } from '../../lib/transport/clock';
 import { EventStreamError } from '../../lib/session/event-stream';
 import { Session } from '../../lib/session/session';
-import { closeAll, httpServer, rawServer, rejection, tcp, tick } from './support';
+import { rejection } from '../support/failures';
+import { closeServers, httpServer, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick, until } from '../support/time';
 
-afterEach(closeAll);
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await tick(2);
-  expect(condition()).toBe(true);
-}
+afterEach(closeServers);
 
 /** Collects events in the background until `stop` says so (then leaves the loop). */
 function collect(iterable: AsyncIterable<SseEvent>, stop: (events: SseEvent[]) => boolean = () => false) {

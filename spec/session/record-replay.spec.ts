@@ -2,33 +2,23 @@
  * Record a real Session exchange over NodeTcp into a cassette, then replay it (no server, no I/O) with a new
  * Session: same responses, byte for byte; a request that differs from the recording fails typed.
  */
-import type { IncomingMessage } from 'node:http';
+import { checkCassette, type Cassette } from '../../adapters/cassette';
 import { NodeTcp } from '../../adapters/node-tcp';
-import { checkCassette, RecordingTransport, ReplayMismatchError, ReplayTransport, type Cassette } from '../../adapters/in-memory';
+import { RecordingTransport } from '../../adapters/recording';
+import { ReplayMismatchError, ReplayTransport } from '../../adapters/replay';
 import { TransportError } from '../../lib/message/errors';
 import type { SessionResponse } from '../../lib/session/session-response';
 import { Session } from '../../lib/session/session';
-import { closeAll, httpServer, rejection } from './support';
+import { rejection } from '../support/failures';
+import { summarizeResponse } from '../support/http1';
+import { bodyOf, closeServers, httpServer } from '../support/servers';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
-
-async function bodyOf(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+afterEach(closeServers);
 
 /** The parts of a response a replay must reproduce. */
 function snapshot(response: SessionResponse) {
-  return {
-    version: response.version,
-    status: response.status,
-    reason: response.reason,
-    headers: [...response.headers],
-    body: Buffer.from(response.body).toString('latin1'),
-    trailers: [...response.trailers],
-    url: response.url,
-  };
+  return { ...summarizeResponse(response), url: response.url };
 }
 
 /** Two requests on one kept-alive connection: a Content-Length response, then a chunked one (with a trailer). */
@@ -54,9 +44,9 @@ async function record(): Promise<Recorded> {
       res.setHeader('trailer', 'x-checksum');
       res.write(`got ${body.length} bytes;`);
       // Separate writes a little apart: separate chunks, most likely separate reads.
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await tick(10);
       res.write('second chunk;');
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await tick(10);
       res.addTrailers({ 'x-checksum': 'abc' });
       res.end('last');
     } else {
@@ -76,7 +66,7 @@ async function record(): Promise<Recorded> {
   expect(cassettes).toHaveLength(1);
   expect(factory.recordings).toHaveLength(1);
   const connections = server.sockets.length;
-  await closeAll(); // the server is gone before the replay
+  await closeServers(); // the server is gone before the replay
   return { origin: server.origin, json: JSON.stringify(cassettes), responses, connections };
 }
 

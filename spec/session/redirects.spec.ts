@@ -5,10 +5,14 @@ import { NodeTls } from '../../adapters/node-tls';
 import { RedirectError } from '../../lib/message/errors';
 import { TransportRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
+import { pieces } from '../support/body';
 import { localhostCert } from '../support/certs';
-import { closeAll, httpServer, pieces, rejection, tcp } from './support';
+import { rejection } from '../support/failures';
+import { closeServers, httpServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 interface Seen {
   method: string;
@@ -219,7 +223,7 @@ describe('a redirect with a long body', () => {
     expect(response.text()).toBe('done');
     expect(response.redirects).toEqual([{ status: 302, url: `${server.origin}/loop` }]);
     expect(server.sockets).toHaveLength(2); // the redirect's connection was not reused
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await tick(50);
     expect(firstClosed).toBe(true);
     expect(written).toBeLessThan(64 * 1024 * 1024);
   });

@@ -1,22 +1,14 @@
 import { once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
 import { UsageError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
-import { closeAll, httpServer, pieces, rawServer, rejection, tcp, tick } from './support';
+import { pieces } from '../support/body';
+import { rejection } from '../support/failures';
+import { bodyOf, closeServers, httpServer, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick } from '../support/time';
 
-afterEach(closeAll);
-
-/** The request body; what arrived so far if the client gave up (a test may cut a body short). */
-async function bodyOf(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-  } catch {
-    // aborted by the client
-  }
-  return Buffer.concat(chunks);
-}
+afterEach(closeServers);
 
 describe('streaming responses', () => {
   test('the head resolves first, the body arrives as the server sends it', async () => {
@@ -169,7 +161,7 @@ describe('request bodies', () => {
   test('an AsyncIterable body is sent chunked', async () => {
     let seen: { te?: string; cl?: string; body: string } | undefined;
     const server = await httpServer(async (req, res) => {
-      seen = { te: req.headers['transfer-encoding'], cl: req.headers['content-length'], body: (await bodyOf(req)).toString() };
+      seen = { te: req.headers['transfer-encoding'], cl: req.headers['content-length'], body: await bodyOf(req) };
       res.end('ok');
     });
     await using session = new Session(server.origin, { transport: tcp });
@@ -192,7 +184,7 @@ describe('request bodies', () => {
   });
 
   test('with a Content-Length, a streamed body is sent as is, and its length is checked', async () => {
-    const server = await httpServer(async (req, res) => res.end(`${req.headers['transfer-encoding']}:${(await bodyOf(req)).toString()}`));
+    const server = await httpServer(async (req, res) => res.end(`${req.headers['transfer-encoding']}:${await bodyOf(req)}`));
     await using session = new Session(server.origin, { transport: tcp });
     const ok = await session.send({ method: 'POST', headers: { 'Content-Length': '6' }, body: pieces('abc', 'def') });
     expect(ok.text()).toBe('undefined:abcdef');
@@ -218,7 +210,7 @@ describe('request bodies', () => {
 
 describe('Expect: 100-continue', () => {
   test('the server says 100 Continue, then reads the body', async () => {
-    const server = await httpServer(async (req, res) => res.end(`got ${(await bodyOf(req)).toString()}`));
+    const server = await httpServer(async (req, res) => res.end(`got ${await bodyOf(req)}`));
     await using session = new Session(server.origin, { transport: tcp, expectContinueTimeout: 60_000 });
     const response = await session.send({ method: 'POST', headers: { Expect: '100-continue' }, body: 'payload' });
     expect(response.text()).toBe('got payload');
@@ -226,7 +218,7 @@ describe('Expect: 100-continue', () => {
   });
 
   test('a streamed body waits for 100 Continue too', async () => {
-    const server = await httpServer(async (req, res) => res.end(`got ${(await bodyOf(req)).toString()}`));
+    const server = await httpServer(async (req, res) => res.end(`got ${await bodyOf(req)}`));
     await using session = new Session(server.origin, { transport: tcp, expectContinueTimeout: 60_000 });
     const response = await session.send({ method: 'POST', headers: { Expect: '100-continue' }, body: pieces('str', 'eam') });
     expect(response.text()).toBe('got stream');

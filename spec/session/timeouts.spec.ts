@@ -3,15 +3,12 @@ import { AbortError, TimeoutError, UsageError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
-import { closeAll, rawServer, rejection, tcp, tick } from './support';
+import { rejection } from '../support/failures';
+import { closeServers, rawServer } from '../support/servers';
+import { tcp } from '../support/tcp';
+import { tick, until } from '../support/time';
 
-afterEach(closeAll);
-
-/** Waits (real time) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await tick(2);
-  expect(condition()).toBe(true);
-}
+afterEach(closeServers);
 
 /**
  * A raw server whose connections get `reply` after the request has been read (nothing if undefined); it says

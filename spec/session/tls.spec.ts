@@ -2,7 +2,7 @@
  * The Session over real TLS: NodeTls (through the registry of the Node entry point, or given as `transport`)
  * and ForgeTls (by its registered name, or given as `transport`), against node:https servers on 127.0.0.1.
  */
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { RequestListener } from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { ForgeTls } from '../../adapters/forge-tls';
@@ -11,14 +11,16 @@ import { TimeoutError, TlsError, UsageError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import { defaultRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
+import { pieces } from '../support/body';
 import { expiredWindow, issueCert, localhostCert, type TestCert } from '../support/certs';
-import { listen } from '../support/servers';
-import { closeAll, pieces, rejection, tick } from './support';
+import { rejection } from '../support/failures';
+import { closeServers, type Echo, echoRequest, listen } from '../support/servers';
+import { tick, until } from '../support/time';
 
 /** What docs/tls.md says a server needs so that node-forge can talk to it. */
 const FORGE_COMPATIBLE = { minVersion: 'TLSv1.1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' } as const;
 
-afterEach(closeAll);
+afterEach(closeServers);
 
 const good = localhostCert();
 
@@ -65,35 +67,6 @@ async function silentServer(): Promise<{ origin: string; sockets: net.Socket[]; 
   return { origin, sockets, closed: () => closed };
 }
 
-async function bodyOf(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Echoes method, URL, headers and body as JSON. */
-const echo: RequestListener = async (req, res) => {
-  const body = await bodyOf(req);
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
-};
-
-interface Echo {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** Waits (real time, bounded) until `condition` holds. */
-async function until(condition: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await tick(5);
-  }
-}
-
 describe('NodeTls through the session', () => {
   test('the Node entry point registers NodeTls for https: (and the TLS names)', () => {
     expect(defaultRegistry.get('https')).toBeInstanceOf(NodeTls);
@@ -102,7 +75,7 @@ describe('NodeTls through the session', () => {
   });
 
   test('GET through the registry, with tls.ca: status, headers, body, url', async () => {
-    const server = await httpsServer(good, echo);
+    const server = await httpsServer(good, echoRequest);
     await using session = new Session(`${server.origin}/api/?q=1`, { tls: { ca: good.caPem } });
     const response = await session.send();
     expect(response.status).toBe(200);
@@ -116,7 +89,7 @@ describe('NodeTls through the session', () => {
   });
 
   test('POST with a body, given `transport: new NodeTls()`', async () => {
-    const server = await httpsServer(good, echo);
+    const server = await httpsServer(good, echoRequest);
     await using session = new Session(server.origin, { transport: new NodeTls(), tls: { ca: good.caPem } });
     const response = await session.send({
       method: 'POST',
@@ -131,7 +104,7 @@ describe('NodeTls through the session', () => {
   });
 
   test('keep-alive over TLS: one handshake, one TLS socket carries every request', async () => {
-    const server = await httpsServer(good, echo);
+    const server = await httpsServer(good, echoRequest);
     await using session = new Session(server.origin, { tls: { ca: good.caPem } });
     const first = await session.send({ path: '/one' });
     const second = await session.send({ method: 'POST', path: '/two', body: 'x' });
@@ -176,7 +149,7 @@ describe('NodeTls through the session', () => {
 
   test('a streamed request body over TLS goes chunked, piece by piece', async () => {
     const big = new Uint8Array(100_000).fill(0x61);
-    const server = await httpsServer(good, echo);
+    const server = await httpsServer(good, echoRequest);
     await using session = new Session(server.origin, { tls: { ca: good.caPem } });
     const response = await session.send({ method: 'PUT', path: '/upload', body: pieces('one,', 'two,', big, ',three') });
     const body = response.json<Echo>();
@@ -186,7 +159,7 @@ describe('NodeTls through the session', () => {
 
   describe('refused certificates', () => {
     async function refusal(cert: TestCert, tls: { ca?: string } = { ca: cert.caPem }) {
-      const server = await httpsServer(cert, echo);
+      const server = await httpsServer(cert, echoRequest);
       await using session = new Session(server.origin, { tls });
       const error = await rejection(session.send());
       expect(server.requests).toHaveLength(0);
@@ -223,7 +196,7 @@ describe('NodeTls through the session', () => {
     });
 
     test('hostname: tls.servername names a host the certificate is not for', async () => {
-      const server = await httpsServer(good, echo);
+      const server = await httpsServer(good, echoRequest);
       await using session = new Session(server.origin, { tls: { ca: good.caPem, servername: 'wrong.example' } });
       const error = await rejection(session.send());
       expect(error).toBeInstanceOf(TlsError);
@@ -231,7 +204,7 @@ describe('NodeTls through the session', () => {
     });
 
     test('after a failed handshake the same session opens a new connection for its next request', async () => {
-      const server = await httpsServer(good, echo);
+      const server = await httpsServer(good, echoRequest);
       // In front of it, a relay whose first connection never answers the handshake; later ones are passed on.
       let accepted = 0;
       const relay = await listen(
@@ -296,7 +269,7 @@ describe('NodeTls through the session', () => {
 
 describe('ForgeTls through the session', () => {
   test('by its registered name: GET, POST and keep-alive over one forge TLS connection', async () => {
-    const server = await httpsServer(good, echo, FORGE_COMPATIBLE);
+    const server = await httpsServer(good, echoRequest, FORGE_COMPATIBLE);
     await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: good.caPem } });
     const get = await session.send({ path: '/hello' });
     expect(get.status).toBe(200);
@@ -328,7 +301,7 @@ describe('ForgeTls through the session', () => {
   });
 
   test('no tls.ca: UsageError ERR_TLS_CA_REQUIRED, before any connection is made', async () => {
-    const server = await httpsServer(good, echo, FORGE_COMPATIBLE);
+    const server = await httpsServer(good, echoRequest, FORGE_COMPATIBLE);
     for (const transport of ['forge-tls', new ForgeTls()]) {
       await using session = new Session(server.origin, { transport });
       const error = await rejection(session.send());
@@ -341,7 +314,7 @@ describe('ForgeTls through the session', () => {
 
   test('wrong host: TlsError hostname, naming the certificate’s names', async () => {
     const cert = issueCert({ dns: ['other.example'] });
-    const server = await httpsServer(cert, echo, FORGE_COMPATIBLE);
+    const server = await httpsServer(cert, echoRequest, FORGE_COMPATIBLE);
     await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: cert.caPem } });
     const error = await rejection(session.send());
     expect(error).toBeInstanceOf(TlsError);
@@ -353,14 +326,14 @@ describe('ForgeTls through the session', () => {
 
   test('expired and untrusted certificates are refused too', async () => {
     const expired = localhostCert(expiredWindow());
-    const expiredServer = await httpsServer(expired, echo, FORGE_COMPATIBLE);
+    const expiredServer = await httpsServer(expired, echoRequest, FORGE_COMPATIBLE);
     await using first = new Session(expiredServer.origin, { transport: new ForgeTls(), tls: { ca: expired.caPem } });
     const error = await rejection(first.send());
     expect(error).toBeInstanceOf(TlsError);
     expect((error as unknown as TlsError).reason).toBe('expired');
 
     const selfSigned = localhostCert({ selfSigned: true });
-    const untrustedServer = await httpsServer(selfSigned, echo, FORGE_COMPATIBLE);
+    const untrustedServer = await httpsServer(selfSigned, echoRequest, FORGE_COMPATIBLE);
     await using second = new Session(untrustedServer.origin, { transport: new ForgeTls(), tls: { ca: good.caPem } });
     const untrusted = await rejection(second.send());
     expect(untrusted).toBeInstanceOf(TlsError);

@@ -1,7 +1,6 @@
 /**
  * Helpers for the hostile-server specs (spec/hostile): a raw server that answers every request with a script,
- * writers that dribble or flood a socket, waits for a condition and for the server to see every connection
- * closed, a NodeTcp that counts what the client read, a time bound on a failure (of a request or of a
+ * writers that dribble or flood a socket, a wait for the server to see every connection closed, a NodeTcp that counts what the client read, a time bound on a failure (of a request or of a
  * streamed body), and a probe of the memory the process holds.
  */
 import type * as net from 'node:net';
@@ -9,14 +8,17 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { StreamingResponse } from '../../lib/session/streaming-response';
 import type { TransportFactory } from '../../lib/transport/transport';
-import { rawServer, rejection, tcp, type RawServer, type Rejection } from '../session/support';
-import { tick } from './time';
+import { latin1 } from './bytes';
+import { rejection, type Rejection } from './failures';
+import { type LoopbackServer, rawServer } from './servers';
+import { tcp } from './tcp';
+import { tick, until } from './time';
 
 /**
  * A raw TCP server: on each connection it reads the request head, then runs `script` with the socket (the
  * script writes the exact bytes of the reply, or misbehaves).
  */
-export function scriptedServer(script: (socket: net.Socket) => unknown): Promise<RawServer> {
+export function scriptedServer(script: (socket: net.Socket) => unknown): Promise<LoopbackServer> {
   return rawServer(async (socket, reader) => {
     if (await reader.head()) await script(socket);
   });
@@ -63,15 +65,6 @@ export async function flood(socket: net.Socket, prefix: string | Uint8Array, pie
   };
   await write(toBuffer(prefix));
   while (socket.writable) await write(repeated);
-}
-
-/** Waits (real time) until `condition` holds; fails, with `what` it was waiting for, after `ms`. */
-export async function until(condition: () => boolean, what: () => string, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`still waiting after ${ms} ms: ${what()}`);
-    await tick(5);
-  }
 }
 
 /** Waits until every socket in `sockets` has closed (the server side of each connection). */
@@ -123,7 +116,7 @@ export async function bodyFailure(response: StreamingResponse, ms = 2000): Promi
   let received = '';
   const error = await rejectionWithin(
     (async () => {
-      for await (const piece of response.body) received += Buffer.from(piece).toString('latin1');
+      for await (const piece of response.body) received += latin1(piece);
     })(),
     ms,
   );

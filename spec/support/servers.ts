@@ -1,12 +1,13 @@
 /**
  * Loopback servers for specs. `listen()` starts a server on an ephemeral port and keeps it, with every
  * connection it accepts, until `closeServers()` (run it in afterEach) closes them all. State is per module
- * instance, i.e. per test file.
+ * instance, i.e. per test file. Made with it: a raw TCP server, a node:http server, a node:tls echo server.
  */
-import type * as http from 'node:http';
-import type * as net from 'node:net';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { TestCert } from './certs';
+import { RequestReader } from './request-reader';
 
 export interface LoopbackServer {
   server: net.Server;
@@ -59,6 +60,51 @@ export function closeServer(kept: LoopbackServer): Promise<void> {
 export async function closeServers(): Promise<void> {
   await Promise.all(servers.splice(0).map(closeServer));
 }
+
+/** A raw TCP server: the test writes the exact bytes of each reply, reading the requests with `reader`. */
+export function rawServer(onConnection: (socket: net.Socket, reader: RequestReader, index: number) => void): Promise<LoopbackServer> {
+  let connections = 0;
+  return listen(net.createServer((socket) => onConnection(socket, new RequestReader(socket), connections++)));
+}
+
+/** A node:http server. */
+export async function httpServer(handler: http.RequestListener): Promise<LoopbackServer & { server: http.Server }> {
+  const server = http.createServer(handler);
+  return { ...(await listen(server)), server };
+}
+
+/** The body a node:http server received, as UTF-8 text: what arrived so far if the client gave up. */
+export async function bodyOf(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+  } catch {
+    // aborted by the client
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What `echoRequest` answers, as JSON. */
+export interface Echo {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  rawHeaders: string[];
+}
+
+/** A node:http(s) handler that echoes the request (method, URL, headers, body) as JSON. */
+export const echoRequest: http.RequestListener = async (req, res) => {
+  const echo: Echo = {
+    method: req.method!,
+    url: req.url!,
+    headers: req.headers as Record<string, string>,
+    body: await bodyOf(req),
+    rawHeaders: req.rawHeaders,
+  };
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(echo));
+};
 
 /**
  * The node:tls server configuration ForgeTls interoperates with on this machine's OpenSSL 3 (documented in

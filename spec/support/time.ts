@@ -1,2 +1,14 @@
 /** Waits `ms` of real time (by default, until the next turn of the timers). */
 export const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits (real time) until `condition` holds; fails after `ms`, saying `what` it was waiting for (by default
+ * the condition's source). A bound that tells a hang, not a speed measurement.
+ */
+export async function until(condition: () => boolean, what: () => string = () => String(condition), ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`still waiting after ${ms} ms: ${what()}`);
+    await tick(5);
+  }
+}

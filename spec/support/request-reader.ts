@@ -1,41 +1,6 @@
-/** Loopback servers for the session specs. Every server made here is closed by `closeAll()` (run it in afterEach). */
-import * as http from 'node:http';
-import * as net from 'node:net';
-import { NodeTcp } from '../../adapters/node-tcp';
-import { listen } from '../support/servers';
-
-export { closeServers as closeAll } from '../support/servers';
-export { tick } from '../support/time';
-
-export const tcp = new NodeTcp();
-
-export interface RawServer {
-  port: number;
-  /** `http://127.0.0.1:port` (no trailing slash). */
-  origin: string;
-  /** Every accepted socket, in order. */
-  sockets: net.Socket[];
-}
-
-/** A raw TCP server: the test writes the exact bytes of each reply. */
-export async function rawServer(onConnection: (socket: net.Socket, reader: RequestReader, index: number) => void): Promise<RawServer> {
-  let connections = 0;
-  return listen(net.createServer((socket) => onConnection(socket, new RequestReader(socket), connections++)));
-}
-
-export interface HttpServer {
-  server: http.Server;
-  port: number;
-  origin: string;
-  /** Every connection accepted, in order. */
-  sockets: net.Socket[];
-}
-
-/** A node:http server. */
-export async function httpServer(handler: http.RequestListener): Promise<HttpServer> {
-  const server = http.createServer(handler);
-  return { ...(await listen(server)), server };
-}
+/** Reads the HTTP/1.x requests a client sent off a raw server socket (see `rawServer` in servers.ts). */
+import type * as net from 'node:net';
+import { tick } from './time';
 
 export interface ReceivedRequest {
   method: string;
@@ -121,7 +86,7 @@ export class RequestReader {
 
   /** Resolves true if the connection ends (or is idle for `ms`) with nothing more received. */
   async nothingWithin(ms: number): Promise<boolean> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await tick(ms);
     return this.buffer.length === 0;
   }
 
@@ -148,26 +113,4 @@ export class RequestReader {
     this.wake = undefined;
     wake?.();
   }
-}
-
-/** Lets pending promise callbacks and I/O run: enough turns for a loopback round trip. */
-export async function settle(turns = 5): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-/** `promise`'s rejection, or a failure if it resolves. */
-export type Rejection = Error & { code?: string; [key: string]: unknown };
-
-export async function rejection(promise: Promise<unknown>): Promise<Rejection> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Rejection;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** A streamed body from pieces (strings as UTF-8). */
-export async function* pieces(...parts: Array<string | Uint8Array>): AsyncGenerator<Uint8Array> {
-  for (const part of parts) yield typeof part === 'string' ? new TextEncoder().encode(part) : part;
 }
