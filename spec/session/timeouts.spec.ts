@@ -1,27 +1,29 @@
-import type * as net from 'node:net';
 import { AbortError, TimeoutError, UsageError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import { Session } from '../../lib/session/session';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
 import { rejection } from '../support/failures';
-import { closeServers, rawServer } from '../support/servers';
-import { tcp } from '../support/tcp';
+import { memoryServer, reply } from '../support/memory-server';
 import { tick, until } from '../support/time';
 
-afterEach(closeServers);
+/**
+ * Timers, aborts and the queue need no real socket: these specs run the session over in-memory pairs and a
+ * ManualClock (the loopback versions of these cases are in spec/hostile/slow.spec.ts and aborts.spec.ts).
+ */
+const ORIGIN = 'http://memory.test';
 
 /**
- * A raw server whose connections get `reply` after the request has been read (nothing if undefined); it says
- * when a request arrived and when a connection closed.
+ * A fake server whose connections get `answer` after each request has been read (nothing if undefined); it
+ * says when a request arrived and when a connection closed.
  */
-async function stalling(reply?: string) {
+function stalling(answer?: string) {
   const state = { requests: 0, closed: 0 };
-  const server = await rawServer(async (socket: net.Socket, reader) => {
-    socket.on('close', () => state.closed++);
+  const server = memoryServer(async (end, reader) => {
     for (let request = await reader.request(); request; request = await reader.request()) {
       state.requests++;
-      if (reply !== undefined) socket.write(reply);
+      if (answer !== undefined) await reply(end, answer);
     }
+    state.closed++;
   });
   return { server, state };
 }
@@ -45,8 +47,8 @@ class NeverConnects implements TransportFactory {
 describe('timeouts', () => {
   test('headers: the server never answers', async () => {
     const clock = new ManualClock();
-    const { server, state } = await stalling();
-    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: { headers: 5000 } });
+    const { server, state } = stalling();
+    await using session = new Session(ORIGIN, { transport: server.factory, clock, timeouts: { headers: 5000 } });
     const sending = session.send();
     await until(() => state.requests === 1 && clock.pending === 1);
     clock.advance(4999);
@@ -61,8 +63,8 @@ describe('timeouts', () => {
 
   test('bodyIdle: the server stalls in the middle of the body', async () => {
     const clock = new ManualClock();
-    const { server, state } = await stalling('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf ');
-    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: { bodyIdle: 2000, headers: 60_000 } });
+    const { server, state } = stalling('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf ');
+    await using session = new Session(ORIGIN, { transport: server.factory, clock, timeouts: { bodyIdle: 2000, headers: 60_000 } });
     const sending = session.send();
     await until(() => state.requests === 1);
     await tick(20);
@@ -77,8 +79,8 @@ describe('timeouts', () => {
 
   test('bodyIdle measures waiting for the server, not a slow consumer', async () => {
     const clock = new ManualClock();
-    const { server } = await stalling('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n');
-    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: { bodyIdle: 100 } });
+    const { server } = stalling('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n');
+    await using session = new Session(ORIGIN, { transport: server.factory, clock, timeouts: { bodyIdle: 100 } });
     const response = await session.stream();
     const iterator = response.body[Symbol.asyncIterator]();
     await iterator.next();
@@ -92,8 +94,8 @@ describe('timeouts', () => {
 
   test('total: the whole request, set per session or per request', async () => {
     const clock = new ManualClock();
-    const { server, state } = await stalling();
-    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: { total: 60_000 } });
+    const { server, state } = stalling();
+    await using session = new Session(ORIGIN, { transport: server.factory, clock, timeouts: { total: 60_000 } });
     const sending = session.send({ timeout: 3000 });
     await until(() => state.requests === 1);
     clock.advance(3000);
@@ -104,8 +106,8 @@ describe('timeouts', () => {
 
   test('total covers a streaming body until it ends', async () => {
     const clock = new ManualClock();
-    const { server } = await stalling('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf ');
-    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: { total: 1000 } });
+    const { server } = stalling('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf ');
+    await using session = new Session(ORIGIN, { transport: server.factory, clock, timeouts: { total: 1000 } });
     const response = await session.stream();
     const iterator = response.body[Symbol.asyncIterator]();
     await iterator.next();
@@ -163,16 +165,16 @@ describe('timeouts', () => {
 
 describe('abort', () => {
   test('an already aborted signal (request or session) rejects at once, with no connection', async () => {
-    const { server } = await stalling();
+    const { server } = stalling();
     const reason = new Error('not wanted');
-    await using session = new Session(server.origin, { transport: tcp });
+    await using session = new Session(ORIGIN, { transport: server.factory });
     const error = await rejection(session.send({ signal: AbortSignal.abort(reason) }));
     expect(error).toBeInstanceOf(AbortError);
     expect(error.code).toBe('ERR_ABORTED');
     expect(error.reason).toBe(reason);
-    await using aborted = new Session(server.origin, { transport: tcp, signal: AbortSignal.abort('off') });
+    await using aborted = new Session(ORIGIN, { transport: server.factory, signal: AbortSignal.abort('off') });
     expect(await rejection(aborted.send())).toMatchObject({ reason: 'off' });
-    expect(server.sockets).toHaveLength(0);
+    expect(server.connections).toHaveLength(0);
   });
 
   test('while connecting: the factory sees the abort', async () => {
@@ -187,9 +189,9 @@ describe('abort', () => {
   });
 
   test('while waiting for the head: the connection is closed', async () => {
-    const { server, state } = await stalling();
+    const { server, state } = stalling();
     const controller = new AbortController();
-    await using session = new Session(server.origin, { transport: tcp });
+    await using session = new Session(ORIGIN, { transport: server.factory });
     const sending = session.send({ signal: controller.signal });
     await until(() => state.requests === 1);
     controller.abort();
@@ -200,9 +202,9 @@ describe('abort', () => {
   });
 
   test('in the middle of the body (send) and of a stream; the session goes on afterwards', async () => {
-    const { server, state } = await stalling('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome');
+    const { server, state } = stalling('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome');
     const controller = new AbortController();
-    await using session = new Session(server.origin, { transport: tcp });
+    await using session = new Session(ORIGIN, { transport: server.factory });
     const sending = session.send({ signal: controller.signal });
     await until(() => state.requests === 1);
     await tick(10);
@@ -217,16 +219,16 @@ describe('abort', () => {
     streamController.abort('mid-stream');
     expect(await reading).toMatchObject({ reason: 'mid-stream' });
     await until(() => state.closed === 2);
-    expect(server.sockets).toHaveLength(2);
+    expect(server.connections).toHaveLength(2);
   });
 
   test('while queued: only the waiting request fails, the queue goes on', async () => {
-    const server = await rawServer(async (socket, reader) => {
+    const server = memoryServer(async (end, reader) => {
       for (let request = await reader.request(); request; request = await reader.request()) {
-        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${request.target.length}\r\n\r\n${request.target}`);
+        await reply(end, `HTTP/1.1 200 OK\r\nContent-Length: ${request.target.length}\r\n\r\n${request.target}`);
       }
     });
-    await using session = new Session(server.origin, { transport: tcp });
+    await using session = new Session(ORIGIN, { transport: server.factory });
     const first = await session.stream({ path: '/first' });
     const controller = new AbortController();
     const queued = rejection(session.send({ path: '/queued', signal: controller.signal }));
@@ -235,14 +237,14 @@ describe('abort', () => {
     expect(await queued).toMatchObject({ reason: 'gave up' });
     expect(await first.text()).toBe('/first');
     expect((await after).text()).toBe('/after');
-    expect(server.sockets).toHaveLength(1);
+    expect(server.connections).toHaveLength(1);
   });
 
   test('closing the session fails the request in progress', async () => {
-    const { server } = await stalling();
-    const session = new Session(server.origin, { transport: tcp });
+    const { server } = stalling();
+    const session = new Session(ORIGIN, { transport: server.factory });
     const sending = rejection(session.send());
-    await until(() => server.sockets.length === 1);
+    await until(() => server.connections.length === 1);
     await session.close();
     const error = await sending;
     expect(error).toBeInstanceOf(AbortError);

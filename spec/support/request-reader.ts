@@ -1,5 +1,9 @@
-/** Reads the HTTP/1.x requests a client sent off a raw server socket (see `rawServer` in servers.ts). */
+/**
+ * Reads the HTTP/1.x requests a client sent: off a raw server socket (see `rawServer` in servers.ts), or off the
+ * server end of an in-memory pair (see `memoryServer` in memory-server.ts).
+ */
 import type * as net from 'node:net';
+import type { Transport } from '../../lib/transport/transport';
 import { tick } from './time';
 
 export interface ReceivedRequest {
@@ -12,21 +16,29 @@ export interface ReceivedRequest {
   body: Buffer;
 }
 
-/** Reads HTTP/1.x requests off a raw socket, one after another. */
+/** Reads HTTP/1.x requests off a raw socket or a transport, one after another. */
 export class RequestReader {
   private buffer: Buffer = Buffer.alloc(0);
   private ended = false;
   private wake: (() => void) | undefined;
 
-  constructor(socket: net.Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      this.notify();
-    });
-    socket.on('close', () => {
-      this.ended = true;
-      this.notify();
-    });
+  constructor(socket?: net.Socket) {
+    socket?.on('data', (chunk: Buffer) => this.feed(chunk));
+    socket?.on('close', () => this.finish());
+  }
+
+  /** Reads what arrives on `transport` until it ends (or fails). */
+  static over(transport: Transport): RequestReader {
+    const reader = new RequestReader();
+    void (async () => {
+      try {
+        for (let chunk = await transport.read(); chunk; chunk = await transport.read()) reader.feed(Buffer.from(chunk));
+      } catch {
+        // A transport that failed has ended, for the reader.
+      }
+      reader.finish();
+    })();
+    return reader;
   }
 
   /** Bytes received and not taken yet. */
@@ -106,6 +118,16 @@ export class RequestReader {
         this.wake = resolve;
       });
     }
+  }
+
+  private feed(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    this.notify();
+  }
+
+  private finish(): void {
+    this.ended = true;
+    this.notify();
   }
 
   private notify(): void {
