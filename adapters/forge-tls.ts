@@ -19,6 +19,7 @@ import forge from 'node-forge';
 import { AbortError, TimeoutError, TlsError, TransportError, UsageError, type TlsFailure } from '../lib/message/errors';
 import { systemClock } from '../lib/session/clock';
 import type { TlsOptions, Transport, TransportFactory, TransportOptions } from '../lib/session/transport';
+import { RecordScreen } from './tls/record-screen';
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Host names                                                                                               */
@@ -383,6 +384,8 @@ class ForgeTlsTransport implements Transport {
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown;
   private onConnected: (() => void) | undefined;
+  /** Refuses junk records that node-forge would wait on forever. */
+  private readonly screen = new RecordScreen();
 
   constructor(inner: Transport, config: ForgeConfig) {
     this.inner = inner;
@@ -489,7 +492,7 @@ class ForgeTlsTransport implements Transport {
           if (chunk === null) {
             return settle(new TlsError('handshake', `The server ${this.config.peer} closed the connection during the TLS handshake`));
           }
-          this.guard(() => this.conn.process(bytesToBinary(chunk)), true);
+          this.receive(chunk, true);
         }
       })();
     }).then(async () => {
@@ -517,8 +520,21 @@ class ForgeTlsTransport implements Transport {
         this.peerClosed = true;
         continue;
       }
-      this.guard(() => this.conn.process(bytesToBinary(encrypted)), false);
+      this.receive(encrypted, false);
     }
+  }
+
+  /** Feeds the server's bytes to forge, once the screen has found nothing wrong in them. */
+  private receive(bytes: Uint8Array, handshaking: boolean): void {
+    const problem = this.screen.check(bytes);
+    if (problem) {
+      this.failure ??= new TlsError(
+        handshaking ? 'handshake' : 'protocol',
+        `The server ${this.config.peer} sent ${problem}: this is not TLS`,
+      );
+      return;
+    }
+    this.guard(() => this.conn.process(bytesToBinary(bytes)), handshaking);
   }
 
   /**
