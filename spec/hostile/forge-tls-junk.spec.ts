@@ -74,6 +74,7 @@ describe.each([
 const LEGACY_SERVER: tls.TlsOptions = { minVersion: 'TLSv1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' };
 
 describe.each([
+  ['default', undefined, {}],
   ['legacy node-forge (minVersion TLSv1)', 'TLSv1' as const, LEGACY_SERVER],
 ])('ForgeTls (%s): junk records after the handshake', (_name, minVersion, serverOptions) => {
   const after: Array<[string, (version: [number, number]) => Buffer]> = [

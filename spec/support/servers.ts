@@ -64,7 +64,7 @@ export async function closeServers(): Promise<void> {
  * A node:tls server on 127.0.0.1 presenting `cert`, answering every chunk with 'echo:' + chunk (as latin1);
  * `seen` gets each secure socket. Failed handshakes are ignored on the server side.
  */
-export function tlsEchoServer(cert: TestCert, options: tls.TlsOptions = {}, seen?: (socket: tls.TLSSocket) => void): Promise<LoopbackServer> {
+export function tlsEchoServer(cert: Pick<TestCert, 'certPem' | 'keyPem'>, options: tls.TlsOptions = {}, seen?: (socket: tls.TLSSocket) => void): Promise<LoopbackServer> {
   const server = tls.createServer({ key: cert.keyPem, cert: cert.certPem, ...options }, (socket) => {
     socket.on('error', () => {});
     seen?.(socket);
