@@ -46,10 +46,12 @@ export interface TlsClientConfig {
   verifyCertificates(ders: Uint8Array[]): Promise<Certificate>;
   /** Receives every record to send, in order. */
   send(bytes: Uint8Array): void;
-  /** Injected for deterministic tests; random otherwise. */
+  /** Injected for deterministic tests (recorded traces such as RFC 8448); random otherwise. */
   random?: Uint8Array;
   sessionId?: Uint8Array;
   keyShare?: (group: number) => Promise<KeyShare>;
+  /** Encodes the ClientHello (default `encodeClientHello`); a trace replay returns the recorded message. */
+  encodeHello?: (params: ClientHelloParams) => Uint8Array;
 }
 
 export interface Negotiated {
@@ -180,7 +182,7 @@ export class TlsClient implements HandshakeContext {
       versions: this.config.versions,
       keyShares: [{ group, publicKey: this.keyShare.publicKey }],
     };
-    this.sendHandshake(encodeClientHello(this.hello));
+    this.sendHandshake((this.config.encodeHello ?? encodeClientHello)(this.hello));
     await this.flush();
   }
 
@@ -426,7 +428,7 @@ export class TlsClient implements HandshakeContext {
     this.retrySuite = suite.code;
     this.hello = { ...this.hello!, keyShares: [{ group: this.keyShare!.group, publicKey: this.keyShare!.publicKey }], ...(cookie ? { cookie } : {}) };
     this.compatibilityChangeCipherSpec();
-    this.sendHandshake(encodeClientHello(this.hello));
+    this.sendHandshake((this.config.encodeHello ?? encodeClientHello)(this.hello));
   }
 }
 
