@@ -15,16 +15,18 @@
  * authenticated. Only then may `tls.ca` be left out.
  */
 import forge from 'node-forge';
-import { AbortError, TimeoutError, TlsError, TransportError, UsageError } from '../lib/message/errors';
+import { AbortError, TlsError, TransportError, UsageError } from '../lib/message/errors';
 import { systemClock } from '../lib/session/clock';
 import type { TlsOptions, Transport, TransportFactory, TransportOptions } from '../lib/session/transport';
+import { boundedHandshake } from './tls/bounded-handshake';
 import { verifyServerCertificates } from './tls/certificate-verifier';
 import { Groups, hasX25519 } from './tls/crypto';
 import { DerError } from './tls/der';
 import { TLS12, TLS13 } from './tls/handshake-messages';
 import { normaliseHost, parseIpAddress } from './tls/hostname';
 import { binaryToBytes, bytesToBinary, LegacyForgeTransport, type LegacyConfig } from './tls/legacy-forge';
-import { TlsClient, type Negotiated } from './tls/tls-client';
+import type { Negotiated } from './tls/handshake-context';
+import { TlsClient } from './tls/tls-client';
 import { parseCertificate, type Certificate } from './tls/x509';
 
 export { matchesDnsPattern, parseIpAddress } from './tls/hostname';
@@ -216,58 +218,32 @@ class ForgeTlsTransport implements Transport {
    * transport's error, a TimeoutError('tls') or an AbortError; on failure the inner transport is closed.
    */
   handshake(options: TransportOptions): Promise<void> {
-    const clock = options.clock ?? systemClock;
-    const signal = options.signal;
-    const ms = options.timeouts?.tls;
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      let timer: unknown;
-      const settle = (error?: Error): void => {
-        if (settled) return;
-        settled = true;
-        if (timer !== undefined) clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (error) {
-          this.failure ??= error;
-          // After a TLS failure, let the alert reach the peer first; a timeout or an abort may be stuck behind
-          // a blocked write, so it closes at once.
-          void this.abandon(error instanceof TlsError).then(() => reject(error));
-        } else {
-          resolve();
-        }
-      };
-      const onAbort = (): void => settle(new AbortError(signal?.reason));
-      if (signal?.aborted) return settle(new AbortError(signal.reason));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (ms !== undefined && Number.isFinite(ms) && ms >= 0) {
-        timer = clock.setTimeout(() => settle(new TimeoutError('tls', ms)), ms);
-      }
-
-      void (async () => {
-        try {
-          await this.client.start();
-          while (!settled && !this.client.isEstablished) {
-            const chunk = await this.inner.read();
-            if (settled) return;
-            if (chunk === null) {
-              throw new TlsError('handshake', `The server ${this.config.peer} closed the connection during the TLS handshake`);
-            }
-            const received = await this.client.receive(chunk);
-            this.plain.push(...received.data);
-            if (received.closed) {
-              if (!this.client.isEstablished) throw new TlsError('handshake', `The server ${this.config.peer} closed the TLS session during the handshake`);
-              this.peerClosed = true;
-            }
+    return boundedHandshake(
+      options,
+      async (isSettled) => {
+        await this.client.start();
+        while (!this.client.isEstablished) {
+          const chunk = await this.inner.read();
+          if (isSettled()) return;
+          if (chunk === null) throw new TlsError('handshake', `The server ${this.config.peer} closed the connection during the TLS handshake`);
+          const received = await this.client.receive(chunk);
+          this.plain.push(...received.data);
+          if (received.closed && !this.client.isEstablished) {
+            throw new TlsError('handshake', `The server ${this.config.peer} closed the TLS session during the handshake`);
           }
-          // The client's Finished is on its way; a write error there is a handshake failure too.
-          await this.writes;
-          if (this.writeError !== undefined) throw this.writeError;
-          settle();
-        } catch (error) {
-          settle(error as Error);
+          if (received.closed) this.peerClosed = true;
         }
-      })();
-    });
+        // The client's Finished is on its way; a write error there is a handshake failure too.
+        await this.writes;
+        if (this.writeError !== undefined) throw this.writeError;
+      },
+      (error) => {
+        this.failure ??= error;
+        // After a TLS failure, let the alert reach the peer first; a timeout or an abort may be stuck behind a
+        // blocked write, so it closes at once.
+        return this.abandon(error instanceof TlsError);
+      },
+    );
   }
 
   async read(): Promise<Uint8Array | null> {

@@ -1,4 +1,7 @@
-/** Byte helpers for the TLS state machine: a bounds-checked reader that knows its stream offset, and a writer. */
+/**
+ * Byte helpers for the TLS state machine: a bounds-checked reader that knows its stream offset, a writer, and
+ * a comparison in constant time (for MACs). Joining is lib's `joinBytes`.
+ */
 import { decodeError } from './errors';
 
 /** Reads big-endian integers and length-prefixed vectors; every overrun is a decode_error with the offset. */
@@ -94,23 +97,10 @@ export class Writer {
   }
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
+/** Equal contents, compared without an early exit (the bytes may be MACs). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
-
-export const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));

@@ -3,8 +3,9 @@
  * HKDF-Expand-Label, ECDH key shares, AES-GCM keys. No primitive is written here: HKDF-Expand and the TLS 1.2
  * PRF are constructions over the platform's HMAC.
  */
+import { fromByteString, joinBytes } from '../../lib/message/bytes';
 import type { webcrypto } from 'node:crypto';
-import { ascii, concat, Writer } from './bytes';
+import { Writer } from './bytes';
 
 /** WebCrypto's types (named through Node's typings: the code itself uses only globalThis.crypto). */
 export type CryptoKey = webcrypto.CryptoKey;
@@ -45,18 +46,18 @@ export async function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Arr
   let previous: Uint8Array = new Uint8Array(0);
   let total = 0;
   for (let i = 1; total < length; i++) {
-    previous = new Uint8Array(await subtle().sign('HMAC', key, concat([previous, info, Uint8Array.of(i)])));
+    previous = new Uint8Array(await subtle().sign('HMAC', key, joinBytes([previous, info, Uint8Array.of(i)])));
     blocks.push(previous);
     total += previous.length;
   }
-  return concat(blocks).subarray(0, length);
+  return joinBytes(blocks).subarray(0, length);
 }
 
 /** HKDF-Expand-Label (RFC 8446 §7.1). */
 export function hkdfExpandLabel(hash: HashName, secret: Uint8Array, label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
   const info = new Writer()
     .u16(length)
-    .vector(1, (w) => w.bytes(ascii(`tls13 ${label}`)))
+    .vector(1, (w) => w.bytes(fromByteString(`tls13 ${label}`)))
     .vector(1, (w) => w.bytes(context))
     .finish();
   return hkdfExpand(hash, secret, info, length);

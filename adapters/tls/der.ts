@@ -38,7 +38,7 @@ export const Tag = {
 } as const;
 
 /** The element at the start of `bytes` (`base` is its offset, for errors). */
-export function readElement(bytes: Uint8Array, base = 0): DerElement {
+function readElement(bytes: Uint8Array, base = 0): DerElement {
   if (bytes.length < 2) throw new DerError('truncated element', base);
   const tag = bytes[0]!;
   if ((tag & 0x1f) === 0x1f) throw new DerError('multi-byte tags are not used in certificates', base);

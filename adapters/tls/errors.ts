@@ -55,3 +55,8 @@ export class TlsProtocolError extends TlsError {
 export function decodeError(what: string, offset: number): TlsProtocolError {
   return new TlsProtocolError('handshake', Alert.decode_error, `Malformed TLS input: ${what}`, offset);
 }
+
+/** A value the peer may not send: an illegal_parameter alert. */
+export function illegal(message: string, offset: number): TlsProtocolError {
+  return new TlsProtocolError('handshake', Alert.illegal_parameter, message, offset);
+}

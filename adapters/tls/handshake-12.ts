@@ -5,10 +5,11 @@
  * ClientKeyExchange, ChangeCipherSpec and Finished, and the server's ChangeCipherSpec and Finished.
  * The extended master secret (RFC 7627) is used when the server agrees; renegotiation is refused.
  */
-import { concat, equalBytes, Writer } from './bytes';
+import { joinBytes } from '../../lib/message/bytes';
+import { equalBytes, Writer } from './bytes';
 import type { CipherSuite } from './cipher-suites';
 import { generateKeyShare, groupName } from './crypto';
-import { Alert, TlsProtocolError } from './errors';
+import { Alert, illegal, TlsProtocolError } from './errors';
 import {
   encodeHandshake,
   ExtensionType,
@@ -23,7 +24,7 @@ import {
 import { keyBlock, masterSecret, verifyData, type KeyBlock12 } from './prf';
 import { Protection12 } from './record-protection';
 import { schemeMismatch, verifyScheme } from './signatures';
-import { illegal, type HandshakeContext, type VersionHandshake } from './tls-client';
+import type { HandshakeContext, VersionHandshake } from './handshake-context';
 import { Oid, type Certificate } from './x509';
 
 type State = 'certificate' | 'server_key_exchange' | 'server_hello_done' | 'change_cipher_spec' | 'finished' | 'done';
@@ -155,7 +156,7 @@ export class Handshake12 implements VersionHandshake {
     if (!this.offered.signatureSchemes.includes(scheme)) throw illegal(`ServerKeyExchange: signature scheme 0x${scheme.toString(16)} was not offered`, m.offset);
     const mismatch = schemeMismatch(scheme, this.leaf!, false);
     if (mismatch) throw illegal(`ServerKeyExchange: ${mismatch}`, m.offset);
-    const signed = concat([this.ctx.clientRandom, this.hello.random, params]);
+    const signed = joinBytes([this.ctx.clientRandom, this.hello.random, params]);
     if (!(await verifyScheme(scheme, this.leaf!, signature, signed))) {
       throw new TlsProtocolError('handshake', Alert.decrypt_error, `The server ${this.ctx.config.peer} did not prove it holds the certificate's key: its ServerKeyExchange signature is wrong`, m.offset);
     }

@@ -4,10 +4,11 @@
  * client's Finished and the application traffic keys; afterwards NewSessionTicket (ignored: no resumption)
  * and KeyUpdate.
  */
-import { equalBytes, ascii, concat, Writer } from './bytes';
+import { fromByteString, joinBytes } from '../../lib/message/bytes';
+import { equalBytes, Writer } from './bytes';
 import type { CipherSuite } from './cipher-suites';
-import type { KeyShare } from './crypto';
-import { Alert, TlsProtocolError } from './errors';
+import { groupName, type KeyShare } from './crypto';
+import { Alert, illegal, TlsProtocolError } from './errors';
 import {
   encodeHandshake,
   ExtensionType,
@@ -22,9 +23,8 @@ import {
 import { KeySchedule13 } from './key-schedule';
 import { Protection13 } from './record-protection';
 import { schemeMismatch, verifyScheme } from './signatures';
-import { illegal, type HandshakeContext, type VersionHandshake } from './tls-client';
+import type { HandshakeContext, VersionHandshake } from './handshake-context';
 import type { Certificate } from './x509';
-import { groupName } from './crypto';
 
 type State = 'encrypted_extensions' | 'certificate' | 'certificate_verify' | 'finished' | 'done';
 
@@ -149,9 +149,9 @@ export class Handshake13 implements VersionHandshake {
     const leaf = this.leaf!;
     const mismatch = schemeMismatch(scheme, leaf, true);
     if (mismatch) throw illegal(`CertificateVerify: ${mismatch}`, m.offset);
-    const content = concat([
+    const content = joinBytes([
       new Uint8Array(64).fill(0x20),
-      ascii('TLS 1.3, server CertificateVerify'),
+      fromByteString('TLS 1.3, server CertificateVerify'),
       Uint8Array.of(0),
       await this.ctx.transcript.hash(this.suite.hash),
     ]);

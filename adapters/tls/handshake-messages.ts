@@ -3,6 +3,7 @@
  * client sends, and decoding of what servers send. Decoding is strict: lengths must add up, and every error
  * says at which byte of the received stream it was seen.
  */
+import { fromByteString } from '../../lib/message/bytes';
 import { Reader, Writer } from './bytes';
 import { Alert, decodeError, TlsProtocolError } from './errors';
 
@@ -113,7 +114,6 @@ export interface ClientHelloParams {
 }
 
 export function encodeClientHello(p: ClientHelloParams): Uint8Array {
-  const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
   const offers12 = p.versions.includes(TLS12);
   const offers13 = p.versions.includes(TLS13);
   const body = new Writer()
@@ -128,7 +128,7 @@ export function encodeClientHello(p: ClientHelloParams): Uint8Array {
       };
       const name = p.serverName;
       if (name !== undefined) {
-        extension(ExtensionType.server_name, (x) => x.vector(2, (list) => list.u8(0).vector(2, (n) => n.bytes(ascii(name)))));
+        extension(ExtensionType.server_name, (x) => x.vector(2, (list) => list.u8(0).vector(2, (n) => n.bytes(fromByteString(name)))));
       }
       extension(ExtensionType.supported_groups, (x) => x.vector(2, (list) => p.groups.forEach((g) => list.u16(g))));
       if (offers12) {
@@ -138,7 +138,7 @@ export function encodeClientHello(p: ClientHelloParams): Uint8Array {
       }
       extension(ExtensionType.signature_algorithms, (x) => x.vector(2, (list) => p.signatureSchemes.forEach((s) => list.u16(s))));
       if (p.alpn.length > 0) {
-        extension(ExtensionType.alpn, (x) => x.vector(2, (list) => p.alpn.forEach((proto) => list.vector(1, (n) => n.bytes(ascii(proto))))));
+        extension(ExtensionType.alpn, (x) => x.vector(2, (list) => p.alpn.forEach((proto) => list.vector(1, (n) => n.bytes(fromByteString(proto))))));
       }
       if (offers13) {
         extension(ExtensionType.supported_versions, (x) => x.vector(1, (list) => p.versions.forEach((v) => list.u16(v))));

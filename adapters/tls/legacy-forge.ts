@@ -7,9 +7,9 @@
  * forge's CA store (validity on the wall clock), the host name here (`matchesHostname`).
  */
 import forge from 'node-forge';
-import { AbortError, TimeoutError, TlsError, TransportError, type TlsFailure } from '../../lib/message/errors';
-import { systemClock } from '../../lib/session/clock';
+import { TlsError, TransportError, type TlsFailure } from '../../lib/message/errors';
 import type { Transport, TransportOptions } from '../../lib/session/transport';
+import { boundedHandshake } from './bounded-handshake';
 import { describeNames, matchesNames, parseIpAddress, type CertificateNames } from './hostname';
 import { RecordScreen } from './record-screen';
 
@@ -174,7 +174,6 @@ export class LegacyForgeTransport implements Transport {
   /** Encrypted bytes go to the inner transport one write at a time, in order. */
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown;
-  private onConnected: (() => void) | undefined;
   /** Refuses junk records that node-forge would wait on forever. */
   private readonly screen = new RecordScreen();
 
@@ -199,7 +198,6 @@ export class LegacyForgeTransport implements Transport {
           );
           return;
         }
-        this.onConnected?.();
       },
       tlsDataReady: (conn) => {
         const bytes = conn.tlsData.getBytes();
@@ -232,69 +230,33 @@ export class LegacyForgeTransport implements Transport {
    * transport's error, a TimeoutError('tls') or an AbortError; on failure the inner transport is closed.
    */
   handshake(options: TransportOptions): Promise<void> {
-    const clock = options.clock ?? systemClock;
-    const signal = options.signal;
-    const ms = options.timeouts?.tls;
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      let timer: unknown;
-      const settle = (error?: Error): void => {
-        if (settled) return;
-        settled = true;
-        if (timer !== undefined) clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.onConnected = undefined;
-        if (error) {
-          this.failure ??= error;
-          // After a TLS failure, let the alert forge queued reach the peer first; a timeout or an abort may be
-          // stuck behind a blocked write, so it closes at once.
-          const flush = error instanceof TlsError;
-          void this.abandon(flush).then(() => reject(error));
-        } else {
-          resolve();
-        }
-      };
-      const onAbort = (): void => settle(new AbortError(signal?.reason));
-      if (signal?.aborted) return settle(new AbortError(signal.reason));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (ms !== undefined && Number.isFinite(ms) && ms >= 0) {
-        timer = clock.setTimeout(() => settle(new TimeoutError('tls', ms)), ms);
-      }
-      this.onConnected = () => settle();
-
-      void (async () => {
-        if (!this.guard(() => this.conn.handshake(), true)) return settle(this.failure);
-        while (!settled) {
-          if (this.failure) return settle(this.failure);
-          if (this.handshakeDone) {
-            // connected() has run (and settled, unless it found a failure).
-            return settle(this.failure);
-          }
-          if (this.peerClosed) {
-            return settle(new TlsError('handshake', `The server ${this.config.peer} closed the connection during the TLS handshake`));
-          }
-          let chunk: Uint8Array | null;
-          try {
-            chunk = await this.inner.read();
-          } catch (error) {
-            return settle(error as Error);
-          }
-          if (settled) return;
-          if (chunk === null) {
-            return settle(new TlsError('handshake', `The server ${this.config.peer} closed the connection during the TLS handshake`));
-          }
+    return boundedHandshake(
+      options,
+      async (isSettled) => {
+        if (!this.guard(() => this.conn.handshake(), true)) throw this.failure;
+        while (!this.handshakeDone) {
+          if (this.failure) throw this.failure;
+          if (this.peerClosed) throw this.closedDuringHandshake();
+          const chunk = await this.inner.read();
+          if (isSettled()) return;
+          if (chunk === null) throw this.closedDuringHandshake();
           this.receive(chunk, true);
         }
-      })();
-    }).then(async () => {
-      // The client's Finished is on its way; a write error there is a handshake failure too.
-      await this.writes;
-      if (this.writeError !== undefined || this.failure) {
-        const error = this.failure ?? this.writeError;
-        await this.abandon(true);
-        throw error;
-      }
-    });
+        // The client's Finished is on its way; a write error there is a handshake failure too.
+        await this.writes;
+        if (this.failure || this.writeError !== undefined) throw this.failure ?? this.writeError;
+      },
+      (error) => {
+        this.failure ??= error;
+        // After a TLS failure, let the alert forge queued reach the peer first; a timeout or an abort may be
+        // stuck behind a blocked write, so it closes at once.
+        return this.abandon(error instanceof TlsError);
+      },
+    );
+  }
+
+  private closedDuringHandshake(): TlsError {
+    return new TlsError('handshake', `The server ${this.config.peer} closed the connection during the TLS handshake`);
   }
 
   async read(): Promise<Uint8Array | null> {

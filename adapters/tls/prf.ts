@@ -3,23 +3,23 @@
  * secret (with the extended master secret of RFC 7627 when the server agreed to it), the key block of an
  * AES-GCM suite (RFC 5288: keys and 4-byte implicit salts), and Finished verify_data.
  */
-import { ascii, concat } from './bytes';
+import { fromByteString, joinBytes } from '../../lib/message/bytes';
 import { importAesGcm, subtle, type CryptoKey, type HashName } from './crypto';
 
 export async function prf(hash: HashName, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Promise<Uint8Array> {
   const key = await subtle().importKey('raw', secret, { name: 'HMAC', hash }, false, ['sign']);
   const sign = async (data: Uint8Array): Promise<Uint8Array> => new Uint8Array(await subtle().sign('HMAC', key, data));
-  const labelSeed = concat([ascii(label), seed]);
+  const labelSeed = joinBytes([fromByteString(label), seed]);
   const out: Uint8Array[] = [];
   let total = 0;
   let a = labelSeed;
   while (total < length) {
     a = await sign(a);
-    const block = await sign(concat([a, labelSeed]));
+    const block = await sign(joinBytes([a, labelSeed]));
     out.push(block);
     total += block.length;
   }
-  return concat(out).subarray(0, length);
+  return joinBytes(out).subarray(0, length);
 }
 
 export interface KeyBlock12 {
@@ -36,11 +36,11 @@ export interface KeyBlock12 {
 export function masterSecret(hash: HashName, preMaster: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, sessionHash?: Uint8Array): Promise<Uint8Array> {
   return sessionHash
     ? prf(hash, preMaster, 'extended master secret', sessionHash, 48)
-    : prf(hash, preMaster, 'master secret', concat([clientRandom, serverRandom]), 48);
+    : prf(hash, preMaster, 'master secret', joinBytes([clientRandom, serverRandom]), 48);
 }
 
 export async function keyBlock(hash: HashName, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, keyLength: number): Promise<KeyBlock12> {
-  const block = await prf(hash, master, 'key expansion', concat([serverRandom, clientRandom]), 2 * keyLength + 8);
+  const block = await prf(hash, master, 'key expansion', joinBytes([serverRandom, clientRandom]), 2 * keyLength + 8);
   return {
     clientKey: await importAesGcm(block.subarray(0, keyLength)),
     serverKey: await importAesGcm(block.subarray(keyLength, 2 * keyLength)),

@@ -56,10 +56,6 @@ const curveNames = new Map<string, { name: string; size: number }>([
   [Oid.p521, { name: 'P-521', size: 66 }],
 ]);
 
-export function isKnownScheme(scheme: number): boolean {
-  return schemes.has(scheme);
-}
-
 /** Why a signature cannot even be checked (unknown scheme, key of the wrong type); null when it can. */
 export function schemeMismatch(scheme: number, key: Certificate, tls13: boolean): string | null {
   const method = schemes.get(scheme);

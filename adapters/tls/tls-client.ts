@@ -8,10 +8,10 @@
  * after one, the client is spent: every later call throws it again.
  */
 import type { TlsFailure } from '../../lib/message/errors';
-import { concat } from './bytes';
 import { cipherSuites, findSuite, type CipherSuite } from './cipher-suites';
-import { digest, generateKeyShare, groupName, hashLength, type HashName, type KeyShare } from './crypto';
-import { Alert, alertName, TlsProtocolError } from './errors';
+import { generateKeyShare, groupName, randomBytes, type KeyShare } from './crypto';
+import { Alert, alertName, illegal, TlsProtocolError } from './errors';
+import type { HandshakeContext, Negotiated, VersionHandshake } from './handshake-context';
 import { Handshake12 } from './handshake-12';
 import { Handshake13 } from './handshake-13';
 import {
@@ -30,6 +30,7 @@ import {
 import { ContentType, frameRecord, MAX_PLAINTEXT, RecordReader, type TlsRecord } from './record-layer';
 import { plaintextProtection, type RecordProtection } from './record-protection';
 import { SignatureSchemes } from './signatures';
+import { Transcript } from './transcript';
 import type { Certificate } from './x509';
 
 export interface TlsClientConfig {
@@ -54,57 +55,11 @@ export interface TlsClientConfig {
   encodeHello?: (params: ClientHelloParams) => Uint8Array;
 }
 
-export interface Negotiated {
-  version: 'TLSv1.3' | 'TLSv1.2';
-  cipher: string;
-  group: string;
-  alpn: string | undefined;
-}
-
 /** What one `receive` produced. */
 export interface Received {
   data: Uint8Array[];
   /** The server sent close_notify: no more data will come. */
   closed: boolean;
-}
-
-/** What a version's handshake gets from the client. */
-export interface HandshakeContext {
-  readonly config: TlsClientConfig;
-  readonly transcript: Transcript;
-  readonly clientRandom: Uint8Array;
-  sendHandshake(message: Uint8Array): void;
-  sendChangeCipherSpec(): void;
-  setReadProtection(protection: RecordProtection): void;
-  setWriteProtection(protection: RecordProtection): void;
-  /** True when no handshake message is half received (keys may change only then). */
-  readonly handshakeIdle: boolean;
-  established(negotiated: Negotiated): void;
-}
-
-/** The handshake messages so far, for transcript hashes. */
-export class Transcript {
-  private messages: Uint8Array[] = [];
-
-  add(message: Uint8Array): void {
-    this.messages.push(message);
-  }
-
-  hash(hash: HashName): Promise<Uint8Array> {
-    return digest(hash, concat(this.messages));
-  }
-
-  /** Replaces ClientHello1 by its message_hash, for a HelloRetryRequest (RFC 8446 §4.4.1). */
-  async restartWithHash(hash: HashName): Promise<void> {
-    const h = await this.hash(hash);
-    this.messages = [Uint8Array.of(HandshakeType.message_hash, 0, 0, hashLength(hash)), h];
-  }
-}
-
-/** A version's handshake after the ServerHello. */
-export interface VersionHandshake {
-  message(m: HandshakeMessage): Promise<void>;
-  changeCipherSpec(offset: number): void;
 }
 
 const SIGNATURE_SCHEMES = [
@@ -121,10 +76,6 @@ const SIGNATURE_SCHEMES = [
 
 /** The last 8 bytes of a TLS 1.3 server's random when it negotiates TLS 1.2 (RFC 8446 §4.1.3). */
 const DOWNGRADE_12 = [0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01];
-
-function randomBytes(n: number): Uint8Array {
-  return (globalThis as { crypto: { getRandomValues(a: Uint8Array): Uint8Array } }).crypto.getRandomValues(new Uint8Array(n));
-}
 
 export class TlsClient implements HandshakeContext {
   readonly transcript = new Transcript();
@@ -162,8 +113,9 @@ export class TlsClient implements HandshakeContext {
     return this.result;
   }
 
+  /** The handshake completed (even if the server has closed since). */
   get isEstablished(): boolean {
-    return this.phase === 'established';
+    return this.result !== undefined;
   }
 
   /** Sends the ClientHello. */
@@ -434,10 +386,6 @@ export class TlsClient implements HandshakeContext {
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-export function illegal(message: string, offset: number): TlsProtocolError {
-  return new TlsProtocolError('handshake', Alert.illegal_parameter, message, offset);
 }
 
 function relabel(error: TlsProtocolError, reason: TlsFailure): TlsProtocolError {

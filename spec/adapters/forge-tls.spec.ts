@@ -11,7 +11,7 @@ import { InMemoryTransport } from '../../adapters/in-memory';
 import { AbortError, TimeoutError, TlsError, TransportError, UsageError } from '../../lib/message/errors';
 import { ManualClock, systemClock, type Clock } from '../../lib/session/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/session/transport';
-import type { Negotiated } from '../../adapters/tls/tls-client';
+import type { Negotiated } from '../../adapters/tls/handshake-context';
 import {
   createCa,
   createEcCa,
