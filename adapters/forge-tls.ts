@@ -180,6 +180,8 @@ class ForgeTlsTransport implements Transport {
   /** Encrypted bytes go to the inner transport one write at a time, in order. */
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown;
+  /** Application bytes returned by read() since the last write(): what a cut stream could have truncated. */
+  private receivedSinceWrite = 0;
 
   constructor(
     private readonly inner: Transport,
@@ -249,13 +251,22 @@ class ForgeTlsTransport implements Transport {
   async read(): Promise<Uint8Array | null> {
     for (;;) {
       const chunk = this.plain.shift();
-      if (chunk) return chunk;
+      if (chunk) {
+        this.receivedSinceWrite += chunk.length;
+        return chunk;
+      }
       if (this.failure) throw this.failure;
       if (this.peerClosed || this.closing) return null;
       const encrypted = await this.inner.read();
       if (this.closing) return null;
       if (encrypted === null) {
-        // Without close_notify, the end of the stream may be an attacker cutting it (RFC 8446 §6.1).
+        // Without close_notify, the end of the stream may be an attacker cutting data short (RFC 8446 §6.1).
+        // With nothing received since the last write there is nothing to cut short: a plain end, which the
+        // session treats as a lost connection (and retries on a kept-alive one, as over NodeTls).
+        if (this.receivedSinceWrite === 0) {
+          this.peerClosed = true;
+          continue;
+        }
         this.failure = new TlsError(
           'protocol',
           `The server ${this.config.peer} closed the connection without a TLS close_notify: the data may be truncated`,
@@ -280,6 +291,7 @@ class ForgeTlsTransport implements Transport {
       throw new TransportError(`Cannot write to ${this.config.peer}: the TLS connection is closed`, { code: 'ERR_TRANSPORT_CLOSED' });
     }
     if (bytes.length === 0) return;
+    this.receivedSinceWrite = 0;
     await this.client.write(bytes);
     await this.writes;
     if (this.writeError !== undefined) throw this.writeError;

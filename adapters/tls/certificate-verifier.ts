@@ -38,8 +38,8 @@ export async function verifyServerCertificates(ders: Uint8Array[], options: Veri
     try {
       return parseCertificate(der);
     } catch (error) {
-      if (!(error instanceof DerError)) throw error;
-      throw failure('untrusted', Alert.bad_certificate, `${who(i, options.peer)} cannot be read: ${error.message}`, error);
+      const detail = error instanceof DerError ? error.message : 'malformed';
+      throw failure('untrusted', Alert.bad_certificate, `${who(i, options.peer)} cannot be read: ${detail}`, error);
     }
   });
   const leaf = certs[0]!;

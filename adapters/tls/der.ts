@@ -100,6 +100,7 @@ export function oidText(value: Uint8Array): string {
 
 /** A UTCTime or GeneralizedTime (the forms RFC 5280 §4.1.2.5 allows: seconds, 'Z'). */
 export function readTime(element: DerElement): Date {
+  if (element.value.length > 15) throw new DerError('bad time', element.offset);
   const text = String.fromCharCode(...element.value);
   const match =
     element.tag === Tag.utcTime

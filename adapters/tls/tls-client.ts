@@ -201,11 +201,16 @@ export class TlsClient implements HandshakeContext {
    */
   fail(error: unknown): Error {
     if (this.failure) return this.failure;
-    if (!(error instanceof TlsProtocolError)) return error as Error;
     // The reason follows the phase: 'handshake' until the handshake is done, 'protocol' after.
     const phaseReason: TlsFailure = this.phase === 'established' || this.phase === 'closed' ? 'protocol' : 'handshake';
-    const generic = error.reason === 'handshake' || error.reason === 'protocol';
-    const failure = generic && error.reason !== phaseReason ? relabel(error, phaseReason) : error;
+    if (!(error instanceof TlsProtocolError)) {
+      // Anything else (a key WebCrypto will not take, a bug) still ends the connection with a TlsError.
+      const detail = error instanceof Error ? error.message : String(error);
+      error = new TlsProtocolError(phaseReason, Alert.internal_error, `TLS with ${this.config.peer} failed: ${detail}`, -1, { cause: error });
+    }
+    const typed = error as TlsProtocolError;
+    const generic = typed.reason === 'handshake' || typed.reason === 'protocol';
+    const failure = generic && typed.reason !== phaseReason ? relabel(typed, phaseReason) : typed;
     this.failure = failure;
     if (failure.alert >= 0) this.sendRecord(ContentType.alert, Uint8Array.of(2, failure.alert));
     return failure;

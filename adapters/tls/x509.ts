@@ -130,9 +130,11 @@ function bitString(element: DerElement): Uint8Array {
   return element.value.subarray(1);
 }
 
+const utf8Decoder = new TextDecoder();
+const latin1Decoder = new TextDecoder('latin1');
+
 function text(element: DerElement): string {
-  if (element.tag === Tag.utf8String) return new TextDecoder().decode(element.value);
-  return String.fromCharCode(...element.value);
+  return (element.tag === Tag.utf8String ? utf8Decoder : latin1Decoder).decode(element.value);
 }
 
 function commonName(name: DerElement): string | undefined {
@@ -166,7 +168,7 @@ function readExtensions(extensions: DerElement, cert: Certificate): void {
     } else if (id === Oid.subjectAltName) {
       cert.hasSan = true;
       for (const name of children(readOnly(value, Tag.sequence, 'subjectAltName'))) {
-        if (name.tag === 0x82) cert.dnsNames.push(String.fromCharCode(...name.value));
+        if (name.tag === 0x82) cert.dnsNames.push(latin1Decoder.decode(name.value));
         else if (name.tag === 0x87) cert.ipAddresses.push(name.value);
       }
     }

@@ -4,7 +4,6 @@
  * node:tls server running over the other end of an in-memory pair (TLS over a byte pipe that is no socket).
  * The legacy node-forge engine is in forge-tls-legacy.spec.ts.
  */
-import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { ForgeTls } from '../../adapters/forge-tls';
 import { InMemoryTransport } from '../../adapters/in-memory';
@@ -24,6 +23,7 @@ import {
   type PemCert,
 } from '../support/certs';
 import { closeServer, closeServers, listen, tlsEchoServer, type LoopbackServer } from '../support/servers';
+import { pair } from '../support/tls-pipe';
 import { tick } from '../support/time';
 import { bytesOf, closeTransports, failure, latin1, readUntil, track } from '../support/transports';
 
@@ -197,6 +197,21 @@ describe('ForgeTls against node:tls servers', () => {
     expect(error).toBeInstanceOf(TlsError);
     expect(error).toMatchObject({ reason: 'protocol' });
     expect(error.message).toMatch(/without a TLS close_notify/);
+  });
+
+  it('the TCP stream cut without close_notify with nothing received since the last write → a plain end (null)', async () => {
+    // As a server that drops a kept-alive connection when the next request comes: no byte back, no close_notify.
+    let requests = 0;
+    const dropping = tls.createServer({ key: good.keyPem, cert: good.certPem }, (socket) => {
+      socket.on('error', () => {});
+      socket.on('data', (data: Buffer) => (requests++ === 0 ? socket.write(`echo:${data.toString('latin1')}`) : socket.destroy()));
+    });
+    const s = await listen(dropping, { scheme: 'https' });
+    const t = await open(s.url, { tls: { ca: good.caPem } });
+    await roundTrip(t, 'x');
+    await t.write(bytesOf('next request'));
+    expect(await t.read()).toBeNull();
+    expect(requests).toBe(2);
   });
 
   it('a refused port (through the default inner factory, NodeTcp) is a TransportError', async () => {
@@ -377,57 +392,6 @@ describe('ForgeTls certificate verification', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Over an in-memory pair: a node:tls server on the other end of a byte pipe
 // ---------------------------------------------------------------------------------------------------------------
-
-interface PipeServer {
-  socket: tls.TLSSocket;
-  received: () => string;
-  /** Resolves when the server's TLS socket saw the end of the stream (the client's close_notify). */
-  ended: Promise<void>;
-  end: InMemoryTransport;
-}
-
-/** A node:tls server socket over the server end of an in-memory pair; echoes 'echo:' + data unless `onData`. */
-function pipeServer(
-  end: InMemoryTransport,
-  cert: PemCert,
-  options: { onData?: (data: Buffer, socket: tls.TLSSocket) => void; tls?: tls.SecureContextOptions; requestCert?: boolean } = {},
-): PipeServer {
-  const duplex = new Duplex({
-    read() {},
-    write(chunk: Buffer, _encoding, callback) {
-      end.write(new Uint8Array(chunk)).then(() => callback(), callback);
-    },
-    final(callback) {
-      end.close().then(() => callback(), callback);
-    },
-  });
-  void (async () => {
-    for (let chunk = await end.read().catch(() => null); chunk; chunk = await end.read().catch(() => null)) duplex.push(Buffer.from(chunk));
-    duplex.push(null);
-  })();
-  const socket = new tls.TLSSocket(duplex, {
-    isServer: true,
-    requestCert: options.requestCert ?? false,
-    rejectUnauthorized: false,
-    secureContext: tls.createSecureContext({ key: cert.keyPem, cert: cert.certPem, ...options.tls }),
-  });
-  socket.on('error', () => {});
-  let received = '';
-  let ended!: () => void;
-  const endedPromise = new Promise<void>((resolve) => (ended = resolve));
-  socket.on('end', () => ended());
-  socket.on('data', (data: Buffer) => {
-    received += data.toString('latin1');
-    if (options.onData) options.onData(data, socket);
-    else socket.write(`echo:${data.toString('latin1')}`);
-  });
-  return { socket, received: () => received, ended: endedPromise, end };
-}
-
-function pair(cert: PemCert, options: Parameters<typeof pipeServer>[2] & { split?: number } = {}): { client: InMemoryTransport; server: PipeServer } {
-  const [client, serverEnd] = InMemoryTransport.pair(options.split ? { split: options.split } : {});
-  return { client, server: pipeServer(serverEnd, cert, options) };
-}
 
 async function wrap(inner: Transport, url: string, options: TransportOptions): Promise<Transport> {
   return track(await ForgeTls.wrap(inner, url, options));

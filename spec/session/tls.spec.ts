@@ -314,6 +314,19 @@ describe('ForgeTls through the session', () => {
     expect(protocolOf(server)).toBe(version);
   });
 
+  test('a kept-alive connection the server drops without close_notify: the request is retried on a new one', async () => {
+    let handled = 0;
+    const server = await httpsServer(good, (req, res) => {
+      // The second request's connection is dropped without an answer and without close_notify.
+      if (handled++ === 1) req.socket.destroy();
+      else res.end(`answer ${handled}`);
+    });
+    await using session = new Session(server.origin, { transport: new ForgeTls(), tls: { ca: good.caPem } });
+    expect((await session.send()).text()).toBe('answer 1');
+    expect((await session.send()).text()).toBe('answer 3');
+    expect(server.connections()).toBe(2);
+  });
+
   test('tls.minVersion TLSv1.1 picks the legacy node-forge engine, for servers that speak nothing newer', async () => {
     const server = await httpsServer(good, echo, { ...FORGE_COMPATIBLE, maxVersion: 'TLSv1.1' });
     await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: good.caPem, minVersion: 'TLSv1.1' } });
