@@ -170,17 +170,18 @@ export class Handshake13 implements VersionHandshake {
     this.ctx.transcript.add(m.raw);
     const application = await this.schedule.application(await this.ctx.transcript.hash(this.suite.hash));
     this.keyChange(m.offset);
+    const server = await this.schedule.trafficKeys(application.server);
+    const client = await this.schedule.trafficKeys(application.client);
     if (this.certificateRequested) {
       // No client certificate: an empty Certificate; the server decides whether that is enough.
       const context = this.certificateRequested;
       this.ctx.sendHandshake(encodeHandshake(HandshakeType.certificate, new Writer().vector(1, (w) => w.bytes(context)).u24(0).finish()));
     }
     const verifyData = await this.schedule.finished(this.clientSecret, await this.ctx.transcript.hash(this.suite.hash));
+    // From the Finished on, without a wait in between: no record can be sealed with the wrong keys.
     this.ctx.sendHandshake(encodeHandshake(HandshakeType.finished, verifyData));
     this.clientSecret = application.client;
     this.serverSecret = application.server;
-    const server = await this.schedule.trafficKeys(application.server);
-    const client = await this.schedule.trafficKeys(application.client);
     this.ctx.setReadProtection(new Protection13(server.key, server.iv));
     this.ctx.setWriteProtection(new Protection13(client.key, client.iv));
     this.ctx.established({ version: 'TLSv1.3', cipher: this.suite.name, group: groupName(this.keyShare.group), alpn: this.alpn });
@@ -199,10 +200,12 @@ export class Handshake13 implements VersionHandshake {
     const server = await this.schedule.trafficKeys(this.serverSecret);
     this.ctx.setReadProtection(new Protection13(server.key, server.iv));
     if (requested === 1) {
+      // The new keys first, then the KeyUpdate and the switch together: a write in between would use old keys.
+      const next = await this.schedule.nextGeneration(this.clientSecret);
+      const client = await this.schedule.trafficKeys(next);
       this.ctx.sendHandshake(encodeHandshake(HandshakeType.key_update, Uint8Array.of(0)));
-      this.clientSecret = await this.schedule.nextGeneration(this.clientSecret);
-      const client = await this.schedule.trafficKeys(this.clientSecret);
       this.ctx.setWriteProtection(new Protection13(client.key, client.iv));
+      this.clientSecret = next;
     }
   }
 

@@ -73,18 +73,26 @@ export class RecordReader {
     return record;
   }
 
-  /** The first `n` buffered bytes, joined into the first chunk if they span several. */
+  /** The first `n` buffered bytes; when they span chunks, only those `n` bytes are copied, into a new first chunk. */
   private peek(n: number): Uint8Array {
     const first = this.chunks[0]!;
     if (first.length >= n) return first.subarray(0, n);
-    const joined = new Uint8Array(this.buffered);
+    const joined = new Uint8Array(n);
     let at = 0;
-    for (const chunk of this.chunks) {
-      joined.set(chunk, at);
-      at += chunk.length;
+    let whole = 0;
+    while (at < n) {
+      const chunk = this.chunks[whole]!;
+      const take = Math.min(chunk.length, n - at);
+      joined.set(chunk.subarray(0, take), at);
+      at += take;
+      if (take < chunk.length) {
+        this.chunks[whole] = chunk.subarray(take);
+        break;
+      }
+      whole++;
     }
-    this.chunks = [joined];
-    return joined.subarray(0, n);
+    this.chunks.splice(0, whole, joined);
+    return joined;
   }
 
   private consume(n: number): void {

@@ -141,7 +141,9 @@ export class TlsClient implements HandshakeContext {
   /** Takes bytes from the server; returns the application data they carried. */
   async receive(bytes: Uint8Array): Promise<Received> {
     if (this.failure) throw this.failure;
-    const out: Received = { data: [], closed: this.phase === 'closed' };
+    // After the server's close_notify nothing it sends counts (RFC 8446 §6.1), nor is it kept.
+    if (this.phase === 'closed') return { data: [], closed: true };
+    const out: Received = { data: [], closed: false };
     try {
       this.records.push(bytes);
       for (let record = this.records.next(); record && !out.closed; record = this.records.next()) {

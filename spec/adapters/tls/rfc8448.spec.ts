@@ -8,6 +8,9 @@
 import { verifyServerCertificates } from '../../../adapters/tls/certificate-verifier';
 import { Groups, keyShareOf } from '../../../adapters/tls/crypto';
 import { TLS12, TLS13, type ClientHelloParams } from '../../../adapters/tls/handshake-messages';
+import { KeySchedule13 } from '../../../adapters/tls/key-schedule';
+import { RecordReader } from '../../../adapters/tls/record-layer';
+import { Protection13 } from '../../../adapters/tls/record-protection';
 import { TlsClient } from '../../../adapters/tls/tls-client';
 import { parseCertificate } from '../../../adapters/tls/x509';
 import { splits } from '../../support/drive';
@@ -131,5 +134,59 @@ describe('RFC 8448 §3 Simple 1-RTT Handshake', () => {
       corrupted[at]! ^= 0x01;
       await expect(replay([corrupted])).rejects.toMatchObject({ code: 'ERR_TLS', reason: 'handshake', offset: 95 });
     }
+  });
+});
+
+describe('RFC 8448 §3, then a KeyUpdate from the server', () => {
+  // The trace's application traffic secrets; the server side below is played with our own key schedule.
+  const serverSecret = hex('a11af9f05531f856ad47116b45a950328204b4f44bfb6b3a4b4f1f3fcb631643');
+  const clientSecret = hex('9e40646ce79a7f9dc05af8889bce6552875afa0b06df0087f792ebb7c17504a5');
+  const schedule = new KeySchedule13('SHA-256', 16);
+  const protection = async (secret: Uint8Array, skip: number): Promise<Protection13> => {
+    const { key, iv } = await schedule.trafficKeys(secret);
+    const p = new Protection13(key, iv);
+    // Advance past the records already sent under this key.
+    for (let i = 0; i < skip; i++) await p.seal(23, new Uint8Array(0));
+    return p;
+  };
+  const open = async (p: Protection13, bytes: Uint8Array): Promise<{ type: number; content: string }> => {
+    const reader = new RecordReader();
+    reader.push(bytes);
+    const { type, content } = await p.open(reader.next()!);
+    return { type, content: Buffer.from(content).toString('latin1') };
+  };
+
+  it('the client answers update_requested with its own KeyUpdate and moves both directions to the next keys', async () => {
+    // The trace up to the server's application data (NewSessionTicket = seq 0, data = seq 1), without its close_notify.
+    const trace = serverRecords.subarray(0, serverRecords.length - 24);
+    const sent: Uint8Array[] = [];
+    const client = traceClient(sent);
+    await client.start();
+    await client.receive(trace);
+    await client.write(applicationData);
+
+    const server = await protection(serverSecret, 2);
+    const keyUpdate = await server.seal(22, Uint8Array.of(24, 0, 0, 1, 1)); // KeyUpdate(update_requested)
+    const nextServer = await protection(await schedule.nextGeneration(serverSecret), 0);
+    const after = await nextServer.seal(23, Buffer.from('after the update'));
+    const received = await client.receive(Uint8Array.from([...keyUpdate, ...after]));
+    expect(received.data.map((d) => Buffer.from(d).toString('latin1'))).toEqual(['after the update']);
+
+    // sent: ClientHello, Finished, application data (client seq 0), then the client's KeyUpdate (seq 1).
+    expect(sent).toHaveLength(4);
+    const clientOld = await protection(clientSecret, 1);
+    expect(await open(clientOld, sent[3]!)).toEqual({ type: 22, content: '\x18\x00\x00\x01\x00' });
+    await client.write(Buffer.from('with the new key'));
+    const clientNew = await protection(await schedule.nextGeneration(clientSecret), 0);
+    expect(await open(clientNew, sent[4]!)).toEqual({ type: 23, content: 'with the new key' });
+  });
+
+  it('a KeyUpdate with an unknown request value → TlsError(protocol), illegal_parameter', async () => {
+    const client = traceClient([]);
+    await client.start();
+    await client.receive(serverRecords.subarray(0, serverRecords.length - 24));
+    const server = await protection(serverSecret, 2);
+    const bad = await server.seal(22, Uint8Array.of(24, 0, 0, 1, 7));
+    await expect(client.receive(bad)).rejects.toMatchObject({ code: 'ERR_TLS', reason: 'protocol', alert: 47 });
   });
 });
