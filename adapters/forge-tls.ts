@@ -15,11 +15,13 @@
  * authenticated. Only then may `tls.ca` be left out.
  */
 import forge from 'node-forge';
+import { joinBytes } from '../lib/message/bytes';
 import { AbortError, TlsError, TransportError, UsageError } from '../lib/message/errors';
 import { systemClock } from '../lib/session/clock';
 import type { TlsOptions, Transport, TransportFactory, TransportOptions } from '../lib/session/transport';
 import { boundedHandshake } from './tls/bounded-handshake';
 import { verifyServerCertificates } from './tls/certificate-verifier';
+import { pkcs8Of, type ClientCredentials } from './tls/client-credentials';
 import { Groups, hasX25519 } from './tls/crypto';
 import { DerError } from './tls/der';
 import { TLS12, TLS13 } from './tls/handshake-messages';
@@ -98,6 +100,24 @@ function privateKeyPem(value: PemOrBytes): string {
   }
 }
 
+/** A client certificate (chain, PEM or DER) and its key (PKCS#8, PKCS#1 or SEC1; PEM or DER), for WebCrypto. */
+function clientCredentials(cert: PemOrBytes, key: PemOrBytes): ClientCredentials {
+  const chain = certificateDers(cert, 'tls.cert').map(binaryToBytes);
+  const leaf = certificates(cert, 'tls.cert')[0];
+  if (!leaf) throw new UsageError('ForgeTls found no certificate in tls.cert', 'ERR_TLS_BAD_CERTIFICATE');
+  const source = asPemOrDer(key);
+  try {
+    if ('der' in source) return { chain, leaf, pkcs8: pkcs8Of(binaryToBytes(source.der)) };
+    const block = forge.pem.decode(source.pem).find((message) => /PRIVATE KEY$/.test(message.type));
+    if (!block) throw new Error('no PRIVATE KEY block');
+    if (block.type === 'ENCRYPTED PRIVATE KEY' || block.procType?.type === 'ENCRYPTED') throw new Error('the key is encrypted');
+    const form = block.type === 'RSA PRIVATE KEY' ? 'pkcs1' : block.type === 'EC PRIVATE KEY' ? 'sec1' : 'pkcs8';
+    return { chain, leaf, pkcs8: pkcs8Of(binaryToBytes(block.body), form) };
+  } catch (error) {
+    throw new UsageError(`ForgeTls cannot read tls.key: ${(error as Error).message} (it takes unencrypted PKCS#8, PKCS#1 or SEC1 keys)`, 'ERR_TLS_BAD_KEY');
+  }
+}
+
 /** What the TLS 1.2/1.3 handshake needs, checked before any byte is sent. */
 interface ModernConfig {
   engine: 'modern';
@@ -106,6 +126,7 @@ interface ModernConfig {
   verify: boolean;
   anchors: Certificate[];
   versions: number[];
+  credentials: ClientCredentials | undefined;
 }
 
 type ForgeConfig = ModernConfig | (LegacyConfig & { engine: 'legacy' });
@@ -148,18 +169,19 @@ function configure(url: URL, options: TransportOptions): ForgeConfig {
     };
   }
 
-  if (tls.cert !== undefined) {
-    throw new UsageError(
-      'ForgeTls sends client certificates only with its legacy node-forge engine (tls.minVersion TLSv1 or TLSv1.1); ' +
-        'its TLS 1.2/1.3 client does not support them yet: use NodeTls for mutual TLS',
-      'ERR_TLS_CLIENT_CERT',
-    );
-  }
   const anchors = caList.flatMap((ca, i) => certificates(ca, `tls.ca[${i}]`));
   if (caList.length > 0 && anchors.length === 0) {
     throw new UsageError('ForgeTls found no certificate in tls.ca (expected PEM "CERTIFICATE" blocks or DER)', 'ERR_TLS_CA_REQUIRED');
   }
-  return { engine: 'modern', name, peer, verify, anchors, versions: tls.minVersion === 'TLSv1.3' ? [TLS13] : [TLS13, TLS12] };
+  return {
+    engine: 'modern',
+    name,
+    peer,
+    verify,
+    anchors,
+    versions: tls.minVersion === 'TLSv1.3' ? [TLS13] : [TLS13, TLS12],
+    credentials: tls.cert === undefined || tls.key === undefined ? undefined : clientCredentials(tls.cert, tls.key),
+  };
 }
 
 /* ------------------------------------------------------------------------------------------------------ */
@@ -180,6 +202,8 @@ class ForgeTlsTransport implements Transport {
   /** Encrypted bytes go to the inner transport one write at a time, in order. */
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown;
+  /** Records produced during a `together()` step, written at its end. */
+  private flight: Uint8Array[] | undefined;
   /** Application bytes returned by read() since the last write(): what a cut stream could have truncated. */
   private receivedSinceWrite = 0;
 
@@ -199,6 +223,7 @@ class ForgeTlsTransport implements Transport {
       verifyCertificates: (ders) =>
         verifyServerCertificates(ders, { anchors: config.anchors, name: config.name, peer: config.peer, now: new Date(clock.now()), verify: config.verify }),
       send: (bytes) => this.send(bytes),
+      ...(config.credentials ? { credentials: config.credentials } : {}),
     });
   }
 
@@ -223,12 +248,12 @@ class ForgeTlsTransport implements Transport {
     return boundedHandshake(
       options,
       async (isSettled) => {
-        await this.client.start();
+        await this.together(() => this.client.start());
         while (!this.client.isEstablished) {
           const chunk = await this.inner.read();
           if (isSettled()) return;
           if (chunk === null) throw new TlsError('handshake', `The server ${this.config.peer} closed the connection during the TLS handshake`);
-          const received = await this.client.receive(chunk);
+          const received = await this.together(() => this.client.receive(chunk));
           this.plain.push(...received.data);
           if (received.closed && !this.client.isEstablished) {
             throw new TlsError('handshake', `The server ${this.config.peer} closed the TLS session during the handshake`);
@@ -319,7 +344,27 @@ class ForgeTlsTransport implements Transport {
     return this.closing;
   }
 
+  /**
+   * Runs a handshake step and writes the records it produced in one inner write: a flight (Certificate,
+   * CertificateVerify, Finished) reaches the server whole, so a server that refuses its first message has
+   * read the rest before it closes (and its alert, not a failed write, tells why).
+   */
+  private async together<T>(step: () => Promise<T>): Promise<T> {
+    const records: Uint8Array[] = [];
+    this.flight = records;
+    try {
+      return await step();
+    } finally {
+      this.flight = undefined;
+      if (records.length > 0) this.send(joinBytes(records));
+    }
+  }
+
   private send(bytes: Uint8Array): void {
+    if (this.flight) {
+      this.flight.push(bytes);
+      return;
+    }
     this.writes = this.writes
       .then(() => (this.writeError === undefined ? this.inner.write(bytes) : undefined))
       .catch((error: unknown) => {

@@ -16,6 +16,7 @@ import {
   HandshakeType,
   handshakeName,
   parseCertificateList,
+  readSchemes,
   readSignature,
   type ClientHelloParams,
   type HandshakeMessage,
@@ -23,6 +24,7 @@ import {
 } from './handshake-messages';
 import { keyBlock, masterSecret, verifyData, type KeyBlock12 } from './prf';
 import { Protection12 } from './record-protection';
+import { signerFor } from './client-credentials';
 import { schemeMismatch, verifyScheme } from './signatures';
 import type { HandshakeContext, VersionHandshake } from './handshake-context';
 import { Oid, type Certificate } from './x509';
@@ -43,7 +45,8 @@ export class Handshake12 implements VersionHandshake {
   private leaf: Certificate | undefined;
   private group = 0;
   private serverPublic: Uint8Array = new Uint8Array(0);
-  private certificateRequested = false;
+  /** The signature schemes of the server's CertificateRequest, when it sent one. */
+  private certificateRequested: number[] | undefined;
   private extendedMasterSecret = false;
   private alpn: string | undefined;
   private master: Uint8Array = new Uint8Array(0);
@@ -105,7 +108,10 @@ export class Handshake12 implements VersionHandshake {
         break;
       case 'server_hello_done':
         if (m.type === HandshakeType.certificate_request && !this.certificateRequested) {
-          this.certificateRequested = true;
+          m.body.vector(1, 'certificate_types');
+          this.certificateRequested = readSchemes(m.body);
+          m.body.vector(2, 'certificate_authorities');
+          m.body.end();
           this.ctx.transcript.add(m.raw);
           break;
         }
@@ -172,9 +178,22 @@ export class Handshake12 implements VersionHandshake {
     } catch (error) {
       throw new TlsProtocolError('handshake', Alert.illegal_parameter, "The server's ECDHE share is not a valid public key", m.offset, { cause: error });
     }
-    if (this.certificateRequested) this.ctx.sendHandshake(encodeHandshake(HandshakeType.certificate, new Writer().u24(0).finish()));
+    // Without credentials, or when the server accepts no scheme that fits the key: an empty Certificate.
+    const credentials = this.ctx.config.credentials;
+    const signer = credentials && this.certificateRequested ? signerFor(credentials, this.certificateRequested, false) : undefined;
+    if (this.certificateRequested) {
+      const list = new Writer().vector(3, (w) => {
+        if (signer) for (const cert of credentials!.chain) w.vector(3, (c) => c.bytes(cert));
+      });
+      this.ctx.sendHandshake(encodeHandshake(HandshakeType.certificate, list.finish()));
+    }
     this.ctx.sendHandshake(encodeHandshake(HandshakeType.client_key_exchange, new Writer().vector(1, (w) => w.bytes(share.publicKey)).finish()));
+    // RFC 7627: the session hash covers the messages through ClientKeyExchange, not the CertificateVerify.
     const sessionHash = this.extendedMasterSecret ? await this.ctx.transcript.hash(this.suite.hash) : undefined;
+    if (signer) {
+      const signature = await signer.sign(this.ctx.transcript.bytes());
+      this.ctx.sendHandshake(encodeHandshake(HandshakeType.certificate_verify, new Writer().u16(signer.scheme).vector(2, (w) => w.bytes(signature)).finish()));
+    }
     this.master = await masterSecret(this.suite.hash, preMaster, this.ctx.clientRandom, this.hello.random, sessionHash);
     this.keys = await keyBlock(this.suite.hash, this.master, this.ctx.clientRandom, this.hello.random, this.suite.keyLength);
     this.ctx.sendChangeCipherSpec();

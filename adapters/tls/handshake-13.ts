@@ -16,12 +16,14 @@ import {
   handshakeName,
   parseCertificateList,
   readExtensions,
+  readSchemes,
   readSignature,
   type HandshakeMessage,
   type ServerHello,
 } from './handshake-messages';
 import { KeySchedule13 } from './key-schedule';
 import { Protection13 } from './record-protection';
+import { signerFor } from './client-credentials';
 import { schemeMismatch, verifyScheme } from './signatures';
 import type { HandshakeContext, VersionHandshake } from './handshake-context';
 import type { Certificate } from './x509';
@@ -34,7 +36,7 @@ export class Handshake13 implements VersionHandshake {
   private clientSecret: Uint8Array = new Uint8Array(0);
   private serverSecret: Uint8Array = new Uint8Array(0);
   private leaf: Certificate | undefined;
-  private certificateRequested: Uint8Array | undefined;
+  private certificateRequested: { context: Uint8Array; schemes: number[] } | undefined;
   private alpn: string | undefined;
 
   constructor(
@@ -92,9 +94,12 @@ export class Handshake13 implements VersionHandshake {
       case 'certificate':
         if (m.type === HandshakeType.certificate_request && !this.certificateRequested) {
           const context = m.body.vector(1, 'certificate_request_context');
-          this.certificateRequested = context.take(context.remaining);
-          readExtensions(m.body);
+          const extensions = readExtensions(m.body);
           m.body.end();
+          const algorithms = extensions.find((ext) => ext.type === ExtensionType.signature_algorithms);
+          if (!algorithms) throw new TlsProtocolError('handshake', Alert.missing_extension, 'The CertificateRequest has no signature_algorithms', m.offset);
+          this.certificateRequested = { context: context.take(context.remaining), schemes: readSchemes(algorithms.data) };
+          algorithms.data.end();
           this.ctx.transcript.add(m.raw);
           break;
         }
@@ -172,11 +177,7 @@ export class Handshake13 implements VersionHandshake {
     this.keyChange(m.offset);
     const server = await this.schedule.trafficKeys(application.server);
     const client = await this.schedule.trafficKeys(application.client);
-    if (this.certificateRequested) {
-      // No client certificate: an empty Certificate; the server decides whether that is enough.
-      const context = this.certificateRequested;
-      this.ctx.sendHandshake(encodeHandshake(HandshakeType.certificate, new Writer().vector(1, (w) => w.bytes(context)).u24(0).finish()));
-    }
+    if (this.certificateRequested) await this.clientCertificate(this.certificateRequested);
     const verifyData = await this.schedule.finished(this.clientSecret, await this.ctx.transcript.hash(this.suite.hash));
     // From the Finished on, without a wait in between: no record can be sealed with the wrong keys.
     this.ctx.sendHandshake(encodeHandshake(HandshakeType.finished, verifyData));
@@ -185,6 +186,31 @@ export class Handshake13 implements VersionHandshake {
     this.ctx.setReadProtection(new Protection13(server.key, server.iv));
     this.ctx.setWriteProtection(new Protection13(client.key, client.iv));
     this.ctx.established({ version: 'TLSv1.3', cipher: this.suite.name, group: groupName(this.keyShare.group), alpn: this.alpn });
+  }
+
+  /**
+   * The client's Certificate and CertificateVerify; without credentials, or when the server accepts no scheme
+   * that fits the key, an empty Certificate, and the server decides whether that is enough.
+   */
+  private async clientCertificate({ context, schemes }: { context: Uint8Array; schemes: number[] }): Promise<void> {
+    const credentials = this.ctx.config.credentials;
+    const signer = credentials ? signerFor(credentials, schemes, true) : undefined;
+    const list = new Writer()
+      .vector(1, (w) => w.bytes(context))
+      .vector(3, (w) => {
+        if (signer) for (const cert of credentials!.chain) w.vector(3, (c) => c.bytes(cert)).u16(0);
+      })
+      .finish();
+    this.ctx.sendHandshake(encodeHandshake(HandshakeType.certificate, list));
+    if (!signer) return;
+    const content = joinBytes([
+      new Uint8Array(64).fill(0x20),
+      fromByteString('TLS 1.3, client CertificateVerify'),
+      Uint8Array.of(0),
+      await this.ctx.transcript.hash(this.suite.hash),
+    ]);
+    const signature = await signer.sign(content);
+    this.ctx.sendHandshake(encodeHandshake(HandshakeType.certificate_verify, new Writer().u16(signer.scheme).vector(2, (w) => w.bytes(signature)).finish()));
   }
 
   private async postHandshake(m: HandshakeMessage): Promise<void> {

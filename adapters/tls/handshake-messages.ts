@@ -220,6 +220,14 @@ export function parseCertificateList(m: HandshakeMessage, tls13: boolean): Uint8
   return certs;
 }
 
+/** A list of signature schemes (signature_algorithms, a TLS 1.2 CertificateRequest). */
+export function readSchemes(r: Reader): number[] {
+  const list = r.vector(2, 'signature schemes');
+  const schemes: number[] = [];
+  while (list.remaining > 0) schemes.push(list.u16());
+  return schemes;
+}
+
 /** A signature with its scheme (CertificateVerify, and the tail of a TLS 1.2 ServerKeyExchange). */
 export function readSignature(r: Reader): { scheme: number; signature: Uint8Array } {
   const scheme = r.u16();

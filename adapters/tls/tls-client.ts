@@ -9,6 +9,7 @@
  */
 import type { TlsFailure } from '../../lib/message/errors';
 import { cipherSuites, findSuite, type CipherSuite } from './cipher-suites';
+import type { ClientCredentials } from './client-credentials';
 import { generateKeyShare, groupName, randomBytes, type KeyShare } from './crypto';
 import { Alert, alertName, illegal, TlsProtocolError } from './errors';
 import type { HandshakeContext, Negotiated, VersionHandshake } from './handshake-context';
@@ -45,6 +46,8 @@ export interface TlsClientConfig {
   alpn: string[];
   /** Verifies the server's certificates (leaf first) and returns the leaf; throws a TlsError to refuse. */
   verifyCertificates(ders: Uint8Array[]): Promise<Certificate>;
+  /** A client certificate and key, sent when the server asks for one (else an empty Certificate is sent). */
+  credentials?: ClientCredentials;
   /** Receives every record to send, in order. */
   send(bytes: Uint8Array): void;
   /** Injected for deterministic tests (recorded traces such as RFC 8448); random otherwise. */

@@ -11,6 +11,11 @@ export class Transcript {
     this.messages.push(message);
   }
 
+  /** The messages joined (what a TLS 1.2 CertificateVerify signs). */
+  bytes(): Uint8Array {
+    return joinBytes(this.messages);
+  }
+
   hash(hash: HashName): Promise<Uint8Array> {
     return digest(hash, joinBytes(this.messages));
   }

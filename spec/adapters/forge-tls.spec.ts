@@ -457,12 +457,60 @@ describe('ForgeTls.wrap over an in-memory pair', () => {
     await expect(t.write(bytesOf('x'))).rejects.toBe(error);
   });
 
-  it('tls.cert with the TLS 1.2/1.3 engine → UsageError ERR_TLS_CLIENT_CERT (client certificates are legacy-only)', async () => {
-    const [client] = InMemoryTransport.pair();
-    const error = await failure(ForgeTls.wrap(client, 'https://localhost/', { tls: { ca: good.caPem, cert: good.certPem, key: good.keyPem } }));
-    expect(error).toBeInstanceOf(UsageError);
-    expect(error).toMatchObject({ code: 'ERR_TLS_CLIENT_CERT' });
-    expect(client.isClosed).toBe(true);
+  describe('client certificates (mutual TLS)', () => {
+    const rsaClient = issueCert({ cn: 'rsa client' });
+    const ecClient = issueEcCert({ cn: 'ec client' });
+
+    it.each([
+      ['TLS 1.3, RSA key (PKCS#1 PEM)', {}, rsaClient, 'rsa client'],
+      ['TLS 1.2, RSA key (PKCS#1 PEM)', { maxVersion: 'TLSv1.2' }, rsaClient, 'rsa client'],
+      ['TLS 1.3, EC P-256 key (PKCS#8 PEM)', {}, ecClient, 'ec client'],
+      ['TLS 1.2, EC P-256 key (PKCS#8 PEM)', { maxVersion: 'TLSv1.2' }, ecClient, 'ec client'],
+    ] as const)('%s: a node:tls server that requires one verifies it', async (_name, options, cert, cn) => {
+      const seen: Array<{ authorized: boolean; cn: string }> = [];
+      const s = await tlsEchoServer(good, { ...options, requestCert: true, rejectUnauthorized: true, ca: testCa().certPem }, (socket) =>
+        seen.push({ authorized: socket.authorized, cn: String(socket.getPeerCertificate().subject.CN) }),
+      );
+      const t = await open(s.url, { tls: { ca: good.caPem, cert: cert.certPem, key: cert.keyPem } });
+      await t.write(bytesOf('mutual'));
+      expect(await readUntil(t, 11)).toBe('echo:mutual');
+      expect(seen).toEqual([{ authorized: true, cn }]);
+    });
+
+    it('the key as DER (PKCS#8 and SEC1) works too, over a pipe', async () => {
+      const { createPrivateKey } = require('node:crypto') as typeof import('node:crypto');
+      for (const type of ['pkcs8', 'sec1'] as const) {
+        const key = new Uint8Array(createPrivateKey(ecClient.keyPem).export({ type, format: 'der' }));
+        const { client, server } = pair(good, { requestCert: true, requireCert: true, tls: { ca: testCa().certPem } });
+        const t = await wrap(client, 'https://localhost/', { tls: { ca: good.caPem, cert: ecClient.certPem, key } });
+        await t.write(bytesOf('der'));
+        expect(await readUntil(t, 8)).toBe('echo:der');
+        expect(server.socket.getPeerCertificate().subject.CN).toBe('ec client');
+      }
+    });
+
+    it('TLS 1.2: without a certificate, a server that requires one refuses the handshake → TlsError(handshake)', async () => {
+      const { client } = pair(good, { requestCert: true, requireCert: true, tls: { maxVersion: 'TLSv1.2', ca: testCa().certPem } });
+      const error = await failure(wrap(client, 'https://localhost/', { tls: { ca: good.caPem } }));
+      expect(error).toMatchObject({ reason: 'handshake' });
+      expect(error.message).toMatch(/alert handshake_failure/);
+    });
+
+    it('TLS 1.3: without a certificate, the server refuses after the handshake → the first read fails, TlsError(protocol)', async () => {
+      const s = await tlsEchoServer(good, { requestCert: true, rejectUnauthorized: true, ca: testCa().certPem });
+      const t = await open(s.url, { tls: { ca: good.caPem } });
+      const error = await failure(t.read());
+      expect(error).toMatchObject({ reason: 'protocol' });
+      expect(error.message).toMatch(/certificate_required \(116\)/);
+    });
+
+    it('a key that cannot be read → UsageError ERR_TLS_BAD_KEY, before any byte is sent', async () => {
+      const [client, serverEnd] = InMemoryTransport.pair();
+      const error = await failure(ForgeTls.wrap(client, 'https://localhost/', { tls: { ca: good.caPem, cert: rsaClient.certPem, key: 'not a key' } }));
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error).toMatchObject({ code: 'ERR_TLS_BAD_KEY' });
+      expect(await serverEnd.read()).toBeNull();
+    });
   });
 });
 

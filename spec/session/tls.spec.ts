@@ -327,6 +327,17 @@ describe('ForgeTls through the session', () => {
     expect(server.connections()).toBe(2);
   });
 
+  test('mutual TLS: a client certificate (ECDSA) for a server that requires one', async () => {
+    const clientCert = issueEcCert({ cn: 'session client' });
+    const server = await httpsServer(good, (req, res) => res.end(String((req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN)), {
+      requestCert: true,
+      rejectUnauthorized: true,
+      ca: clientCert.caPem,
+    });
+    await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: good.caPem, cert: clientCert.certPem, key: clientCert.keyPem } });
+    expect((await session.send()).text()).toBe('session client');
+  });
+
   test('tls.minVersion TLSv1.1 picks the legacy node-forge engine, for servers that speak nothing newer', async () => {
     const server = await httpsServer(good, echo, { ...FORGE_COMPATIBLE, maxVersion: 'TLSv1.1' });
     await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: good.caPem, minVersion: 'TLSv1.1' } });
