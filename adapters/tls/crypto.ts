@@ -29,9 +29,23 @@ export async function digest(hash: HashName, data: Uint8Array): Promise<Uint8Arr
   return new Uint8Array(await subtle().digest(hash, data));
 }
 
+/**
+ * The HMAC key for `secret`, imported once per secret: a secret of the key schedule keys several expansions
+ * (traffic key, IV, Finished key), and each WebCrypto call is a trip to the platform's worker threads.
+ */
+const hmacKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+function hmacKey(hash: HashName, secret: Uint8Array): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    // An empty key is a string of zeros to HMAC; WebCrypto refuses empty raw keys.
+    key = subtle().importKey('raw', secret.length > 0 ? secret : new Uint8Array(hashLength(hash)), { name: 'HMAC', hash }, false, ['sign']);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
 export async function hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-  const k = await subtle().importKey('raw', key.length > 0 ? key : new Uint8Array(hashLength(hash)), { name: 'HMAC', hash }, false, ['sign']);
-  return new Uint8Array(await subtle().sign('HMAC', k, data));
+  return new Uint8Array(await subtle().sign('HMAC', await hmacKey(hash, key), data));
 }
 
 /** HKDF-Extract (RFC 5869 §2.2): HMAC(salt, ikm); an empty salt is a string of zeros (which HMAC pads to alike). */
@@ -41,7 +55,7 @@ export function hkdfExtract(hash: HashName, salt: Uint8Array, ikm: Uint8Array): 
 
 /** HKDF-Expand (RFC 5869 §2.3) over the platform's HMAC. */
 export async function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array> {
-  const key = await subtle().importKey('raw', prk, { name: 'HMAC', hash }, false, ['sign']);
+  const key = await hmacKey(hash, prk);
   const blocks: Uint8Array[] = [];
   let previous: Uint8Array = new Uint8Array(0);
   let total = 0;

@@ -73,8 +73,7 @@ export class Handshake13 implements VersionHandshake {
     this.clientSecret = secrets.client;
     this.serverSecret = secrets.server;
     this.keyChange(m.offset);
-    const server = await this.schedule.trafficKeys(secrets.server);
-    const client = await this.schedule.trafficKeys(secrets.client);
+    const [server, client] = await Promise.all([this.schedule.trafficKeys(secrets.server), this.schedule.trafficKeys(secrets.client)]);
     this.ctx.setReadProtection(new Protection13(server.key, server.iv));
     this.ctx.setWriteProtection(new Protection13(client.key, client.iv));
   }
@@ -175,8 +174,7 @@ export class Handshake13 implements VersionHandshake {
     this.ctx.transcript.add(m.raw);
     const application = await this.schedule.application(await this.ctx.transcript.hash(this.suite.hash));
     this.keyChange(m.offset);
-    const server = await this.schedule.trafficKeys(application.server);
-    const client = await this.schedule.trafficKeys(application.client);
+    const [server, client] = await Promise.all([this.schedule.trafficKeys(application.server), this.schedule.trafficKeys(application.client)]);
     if (this.certificateRequested) await this.clientCertificate(this.certificateRequested);
     const verifyData = await this.schedule.finished(this.clientSecret, await this.ctx.transcript.hash(this.suite.hash));
     // From the Finished on, without a wait in between: no record can be sealed with the wrong keys.

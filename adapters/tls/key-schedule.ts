@@ -29,26 +29,30 @@ export class KeySchedule13 {
     const zeros = new Uint8Array(hashLength(this.hash));
     const early = await hkdfExtract(this.hash, new Uint8Array(0), zeros);
     this.handshakeSecret = await hkdfExtract(this.hash, await this.derived(early), shared);
-    return {
-      client: await hkdfExpandLabel(this.hash, this.handshakeSecret, 'c hs traffic', helloHash, hashLength(this.hash)),
-      server: await hkdfExpandLabel(this.hash, this.handshakeSecret, 's hs traffic', helloHash, hashLength(this.hash)),
-    };
+    const [client, server] = await Promise.all([
+      hkdfExpandLabel(this.hash, this.handshakeSecret, 'c hs traffic', helloHash, hashLength(this.hash)),
+      hkdfExpandLabel(this.hash, this.handshakeSecret, 's hs traffic', helloHash, hashLength(this.hash)),
+    ]);
+    return { client, server };
   }
 
   /** The application traffic secrets, for the transcript up to the server's Finished. */
   async application(finishedHash: Uint8Array): Promise<{ client: Uint8Array; server: Uint8Array }> {
     const zeros = new Uint8Array(hashLength(this.hash));
     this.masterSecret = await hkdfExtract(this.hash, await this.derived(this.handshakeSecret!), zeros);
-    return {
-      client: await hkdfExpandLabel(this.hash, this.masterSecret, 'c ap traffic', finishedHash, hashLength(this.hash)),
-      server: await hkdfExpandLabel(this.hash, this.masterSecret, 's ap traffic', finishedHash, hashLength(this.hash)),
-    };
+    const [client, server] = await Promise.all([
+      hkdfExpandLabel(this.hash, this.masterSecret, 'c ap traffic', finishedHash, hashLength(this.hash)),
+      hkdfExpandLabel(this.hash, this.masterSecret, 's ap traffic', finishedHash, hashLength(this.hash)),
+    ]);
+    return { client, server };
   }
 
   async trafficKeys(secret: Uint8Array): Promise<TrafficKeys> {
-    const key = await hkdfExpandLabel(this.hash, secret, 'key', new Uint8Array(0), this.keyLength);
-    const iv = await hkdfExpandLabel(this.hash, secret, 'iv', new Uint8Array(0), 12);
-    return { key: await importAesGcm(key), iv };
+    const [key, iv] = await Promise.all([
+      hkdfExpandLabel(this.hash, secret, 'key', new Uint8Array(0), this.keyLength).then(importAesGcm),
+      hkdfExpandLabel(this.hash, secret, 'iv', new Uint8Array(0), 12),
+    ]);
+    return { key, iv };
   }
 
   /** verify_data of a Finished message sent under `secret`, over the transcript hash. */
