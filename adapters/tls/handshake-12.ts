@@ -135,7 +135,7 @@ export class Handshake12 implements VersionHandshake {
       }
       case 'done':
         // A HelloRequest asks for renegotiation, which this client does not do; ignoring it is allowed.
-        if (m.type === HandshakeType.client_hello - 1 && m.body.remaining === 0) break;
+        if (m.type === HandshakeType.hello_request && m.body.remaining === 0) break;
         throw new TlsProtocolError('protocol', Alert.unexpected_message, `Unexpected ${handshakeName(m.type)} after the handshake (renegotiation is not supported)`, m.offset);
     }
   }

@@ -8,6 +8,7 @@ import { Reader, Writer } from './bytes';
 import { Alert, decodeError, TlsProtocolError } from './errors';
 
 export const HandshakeType = {
+  hello_request: 0,
   client_hello: 1,
   server_hello: 2,
   new_session_ticket: 4,

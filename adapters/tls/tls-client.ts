@@ -125,7 +125,11 @@ export class TlsClient implements HandshakeContext {
   async start(): Promise<void> {
     this.phase = 'hello';
     const group = this.config.groups[0]!;
-    this.keyShare = await this.makeKeyShare(group);
+    try {
+      this.keyShare = await this.makeKeyShare(group);
+    } catch (error) {
+      throw this.fail(error);
+    }
     this.hello = {
       random: this.clientRandom,
       sessionId: this.sessionId,
