@@ -55,7 +55,7 @@ export class Handshake12 implements VersionHandshake {
   constructor(
     private readonly ctx: HandshakeContext,
     private readonly suite: CipherSuite,
-    private readonly hello: ServerHello,
+    private readonly serverHello: ServerHello,
     private readonly offered: ClientHelloParams,
   ) {}
 
@@ -162,7 +162,7 @@ export class Handshake12 implements VersionHandshake {
     if (!this.offered.signatureSchemes.includes(scheme)) throw illegal(`ServerKeyExchange: signature scheme 0x${scheme.toString(16)} was not offered`, m.offset);
     const mismatch = schemeMismatch(scheme, this.leaf!, false);
     if (mismatch) throw illegal(`ServerKeyExchange: ${mismatch}`, m.offset);
-    const signed = joinBytes([this.ctx.clientRandom, this.hello.random, params]);
+    const signed = joinBytes([this.ctx.clientRandom, this.serverHello.random, params]);
     if (!(await verifyScheme(scheme, this.leaf!, signature, signed))) {
       throw new TlsProtocolError('handshake', Alert.decrypt_error, `The server ${this.ctx.config.peer} did not prove it holds the certificate's key: its ServerKeyExchange signature is wrong`, m.offset);
     }
@@ -194,8 +194,8 @@ export class Handshake12 implements VersionHandshake {
       const signature = await signer.sign(this.ctx.transcript.bytes());
       this.ctx.sendHandshake(encodeHandshake(HandshakeType.certificate_verify, new Writer().u16(signer.scheme).vector(2, (w) => w.bytes(signature)).finish()));
     }
-    this.master = await masterSecret(this.suite.hash, preMaster, this.ctx.clientRandom, this.hello.random, sessionHash);
-    this.keys = await keyBlock(this.suite.hash, this.master, this.ctx.clientRandom, this.hello.random, this.suite.keyLength);
+    this.master = await masterSecret(this.suite.hash, preMaster, this.ctx.clientRandom, this.serverHello.random, sessionHash);
+    this.keys = await keyBlock(this.suite.hash, this.master, this.ctx.clientRandom, this.serverHello.random, this.suite.keyLength);
     this.ctx.sendChangeCipherSpec();
     this.ctx.setWriteProtection(new Protection12(this.keys.clientKey, this.keys.clientSalt));
     const data = await verifyData(this.suite.hash, this.master, 'client finished', await this.ctx.transcript.hash(this.suite.hash));

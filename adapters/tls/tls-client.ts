@@ -88,7 +88,7 @@ export class TlsClient implements HandshakeContext {
   private readonly handshakes = new HandshakeReader();
   private readProtection: RecordProtection = plaintextProtection();
   private writeProtection: RecordProtection = this.readProtection;
-  /** The bytes of the records sent so far, in order; sealing is async, sending is not. */
+  /** Settles once every record queued so far was sealed and handed to `send`: sealing is async, order is kept. */
   private outgoing: Promise<void> = Promise.resolve();
   private phase: 'idle' | 'hello' | 'handshake' | 'established' | 'closed' = 'idle';
   private failure: TlsProtocolError | undefined;
