@@ -154,6 +154,18 @@ describe('ForgeTls against node:tls servers', () => {
     expect(error).toMatchObject({ reason: 'handshake' });
   });
 
+  it.each([
+    ['TLS 1.3', {}],
+    ['TLS 1.2', { maxVersion: 'TLSv1.2' }],
+  ] as const)('%s: a certificate message longer than a record (40 kB of names) is reassembled', async (_name, options) => {
+    const names = Array.from({ length: 2000 }, (_, i) => `host-${i}.long-certificate.example`);
+    const big = issueCert({ dns: names, ips: ['127.0.0.1'] });
+    expect(big.certPem.length).toBeGreaterThan(4 * 16384 / 3);
+    const { s } = await server(big, options);
+    const t = await open(s.url, { tls: { ca: big.caPem } });
+    await roundTrip(t, 'big');
+  });
+
   it('carries 1 MiB each way', async () => {
     const piped = tls.createServer({ key: good.keyPem, cert: good.certPem }, (socket) => socket.pipe(socket));
     const s = await listen(piped, { scheme: 'https' });
