@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flags, ratio, si, table } from './harness.mjs';
+import { tlsHeader, tlsRows } from './tls.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { quick } = flags();
@@ -38,6 +39,7 @@ console.log(`io-http benchmarks — node ${process.version}, ${os.cpus().length}
 try {
   const { parser, sse } = run('parser.mjs');
   const { e2e } = run('e2e.mjs');
+  const { tls } = run('tls.mjs');
 
   const rows = [['comparison', 'io-http', 'other', 'ratio (CPU time)', 'ratio (wall clock)']];
   for (const r of parser) {
@@ -63,6 +65,8 @@ try {
   console.log('\nSummary (ratio = io-http / other; > 1 means io-http is faster). Parser rates are per CPU-second;');
   console.log('e2e "ratio (CPU time)" compares the client process\'s CPU time per request, "wall clock" the req/s.\n');
   console.log(table(rows));
+  console.log('\nTLS (ratio = ForgeTls speed / NodeTls speed, > 1 means ForgeTls is faster):\n');
+  console.log(table([tlsHeader, ...tlsRows(tls)]));
   if (sse) console.log(`\nSSE parse (io-http only): ${si(sse.events)} events/s`);
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s; load average now ${os.loadavg()[0].toFixed(2)} (other processes skew absolute numbers more than ratios)`);
 } finally {

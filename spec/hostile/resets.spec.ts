@@ -1,7 +1,7 @@
 /**
  * Hostile servers that reset the connection (a TCP RST, `socket.resetAndDestroy()`) in every phase of an
  * exchange: a TransportError ERR_CONNECTION_RESET in plain HTTP; during the TLS handshake, a TlsError
- * 'handshake' on NodeTls and the inner TransportError on ForgeTls. Never a response that looks complete,
+ * 'handshake' on both TLS adapters. Never a response that looks complete,
  * never an untyped error.
  */
 import * as net from 'node:net';
@@ -86,14 +86,13 @@ describe('the server resets during the TLS handshake (after the ClientHello)', (
     await allClosed(server.sockets);
   });
 
-  // ForgeTls passes the inner transport's error through, as its handshake() says; docs/tls.md's table puts a
-  // connection closed mid-handshake under TlsError 'handshake' for both adapters (/work/notes/hostile-findings.md).
-  test('ForgeTls: the inner transport\'s TransportError ERR_CONNECTION_RESET', async () => {
+  test('ForgeTls: TlsError handshake too, with the inner ERR_CONNECTION_RESET as its cause', async () => {
     const server = await resettingServer();
     await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: cert.caPem } });
     const error = await rejectionWithin(session.send());
-    expect(error).toBeInstanceOf(TransportError);
-    expect(error.code).toBe('ERR_CONNECTION_RESET');
+    expect(error).toBeInstanceOf(TlsError);
+    expect((error as unknown as TlsError).reason).toBe('handshake');
+    expect((error.cause as TransportError).code).toBe('ERR_CONNECTION_RESET');
     await allClosed(server.sockets);
   });
 });

@@ -11,14 +11,13 @@ import { TimeoutError, TlsError, UsageError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
 import { defaultRegistry } from '../../lib/transport/registry';
 import { Session } from '../../lib/session/session';
+import { createEcCa, expiredWindow, issueCert, issueEcCert, localhostCert, type PemCert } from '../support/certs';
 import { pieces } from '../support/body';
-import { expiredWindow, issueCert, localhostCert, type TestCert } from '../support/certs';
 import { rejection } from '../support/failures';
-import { closeServers, type Echo, echoRequest, listen } from '../support/servers';
+import { closeServers, type Echo, echoRequest, LEGACY_TLS_SERVER, listen } from '../support/servers';
 import { tick, until } from '../support/time';
 
-/** What docs/tls.md says a server needs so that node-forge can talk to it. */
-const FORGE_COMPATIBLE = { minVersion: 'TLSv1.1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' } as const;
+/** What docs/tls.md says a server needs so that ForgeTls's legacy node-forge engine can talk to it. */
 
 afterEach(closeServers);
 
@@ -36,7 +35,7 @@ interface HttpsServer {
   requests: Array<{ method: string; url: string; socket: net.Socket }>;
 }
 
-async function httpsServer(cert: TestCert, handler: RequestListener, options: https.ServerOptions = {}): Promise<HttpsServer> {
+async function httpsServer(cert: PemCert, handler: RequestListener, options: https.ServerOptions = {}): Promise<HttpsServer> {
   let secureConnections = 0;
   const clientErrors: Error[] = [];
   const requests: HttpsServer['requests'] = [];
@@ -158,7 +157,7 @@ describe('NodeTls through the session', () => {
   });
 
   describe('refused certificates', () => {
-    async function refusal(cert: TestCert, tls: { ca?: string } = { ca: cert.caPem }) {
+    async function refusal(cert: PemCert, tls: { ca?: string } = { ca: cert.caPem }) {
       const server = await httpsServer(cert, echoRequest);
       await using session = new Session(server.origin, { tls });
       const error = await rejection(session.send());
@@ -268,9 +267,16 @@ describe('NodeTls through the session', () => {
 });
 
 describe('ForgeTls through the session', () => {
-  test('by its registered name: GET, POST and keep-alive over one forge TLS connection', async () => {
-    const server = await httpsServer(good, echoRequest, FORGE_COMPATIBLE);
-    await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: good.caPem } });
+  const protocolOf = (server: HttpsServer, i = 0): string | null =>
+    (server.requests[i]!.socket as unknown as { getProtocol(): string | null }).getProtocol();
+
+  test.each([
+    ['a default node:https server', {}, 'TLSv1.3'],
+    ['a TLS 1.2-only server', { maxVersion: 'TLSv1.2' }, 'TLSv1.2'],
+    ['a TLS 1.3-only server', { minVersion: 'TLSv1.3' }, 'TLSv1.3'],
+  ] as const)('by its registered name against %s: GET, POST and keep-alive over one connection', async (_name, options, version) => {
+    const server = await httpsServer(good, echoRequest, options);
+    await using session = new Session(`https://127.0.0.1:${new URL(server.origin).port}/`, { transport: 'forge-tls', tls: { ca: good.caPem } });
     const get = await session.send({ path: '/hello' });
     expect(get.status).toBe(200);
     expect(get.json<Echo>()).toMatchObject({ method: 'GET', url: '/hello', body: '' });
@@ -278,8 +284,51 @@ describe('ForgeTls through the session', () => {
     expect(post.json<Echo>()).toMatchObject({ method: 'POST', url: '/data', body: 'payload' });
     expect(server.secureConnections()).toBe(1);
     expect(server.requests.map((r) => r.socket).every((s) => s === server.requests[0]!.socket)).toBe(true);
-    const protocol = (server.requests[0]!.socket as unknown as { getProtocol(): string }).getProtocol();
-    expect(protocol).toBe('TLSv1.1');
+    expect(protocolOf(server)).toBe(version);
+  });
+
+  test.each([
+    ['TLS 1.3', {}, 'TLSv1.3'],
+    ['TLS 1.2', { maxVersion: 'TLSv1.2' }, 'TLSv1.2'],
+  ] as const)('against a server with an ECDSA P-256 certificate (%s)', async (_name, options, version) => {
+    const cert = issueEcCert({ dns: ['localhost'], ips: ['127.0.0.1'], issuer: createEcCa() });
+    const server = await httpsServer(cert, echoRequest, options);
+    await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: cert.caPem } });
+    const response = await session.send({ method: 'POST', path: '/ec', body: 'signed by P-256' });
+    expect(response.json<Echo>()).toMatchObject({ method: 'POST', url: '/ec', body: 'signed by P-256' });
+    expect(protocolOf(server)).toBe(version);
+  });
+
+  test('a kept-alive connection the server drops without close_notify: the request is retried on a new one', async () => {
+    let handled = 0;
+    const server = await httpsServer(good, (req, res) => {
+      // The second request's connection is dropped without an answer and without close_notify.
+      if (handled++ === 1) req.socket.destroy();
+      else res.end(`answer ${handled}`);
+    });
+    await using session = new Session(server.origin, { transport: new ForgeTls(), tls: { ca: good.caPem } });
+    expect((await session.send()).text()).toBe('answer 1');
+    expect((await session.send()).text()).toBe('answer 3');
+    expect(server.connections()).toBe(2);
+  });
+
+  test('mutual TLS: a client certificate (ECDSA) for a server that requires one', async () => {
+    const clientCert = issueEcCert({ cn: 'session client' });
+    const server = await httpsServer(good, (req, res) => res.end(String((req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN)), {
+      requestCert: true,
+      rejectUnauthorized: true,
+      ca: clientCert.caPem,
+    });
+    await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: good.caPem, cert: clientCert.certPem, key: clientCert.keyPem } });
+    expect((await session.send()).text()).toBe('session client');
+  });
+
+  test('tls.minVersion TLSv1.1 picks the legacy node-forge engine, for servers that speak nothing newer', async () => {
+    const server = await httpsServer(good, echoRequest, { ...LEGACY_TLS_SERVER, maxVersion: 'TLSv1.1' });
+    await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: good.caPem, minVersion: 'TLSv1.1' } });
+    const response = await session.send({ path: '/old' });
+    expect(response.json<Echo>()).toMatchObject({ method: 'GET', url: '/old' });
+    expect(protocolOf(server)).toBe('TLSv1.1');
   });
 
   test('given as `transport: new ForgeTls()`: a larger body (several TLS records) comes back intact', async () => {
@@ -291,7 +340,6 @@ describe('ForgeTls through the session', () => {
         res.setHeader('content-type', 'application/octet-stream');
         res.end(payload);
       },
-      FORGE_COMPATIBLE,
     );
     await using session = new Session(server.origin, { transport: new ForgeTls(), tls: { ca: good.caPem } });
     const response = await session.send();
@@ -301,7 +349,7 @@ describe('ForgeTls through the session', () => {
   });
 
   test('no tls.ca: UsageError ERR_TLS_CA_REQUIRED, before any connection is made', async () => {
-    const server = await httpsServer(good, echoRequest, FORGE_COMPATIBLE);
+    const server = await httpsServer(good, echoRequest);
     for (const transport of ['forge-tls', new ForgeTls()]) {
       await using session = new Session(server.origin, { transport });
       const error = await rejection(session.send());
@@ -314,7 +362,7 @@ describe('ForgeTls through the session', () => {
 
   test('wrong host: TlsError hostname, naming the certificate’s names', async () => {
     const cert = issueCert({ dns: ['other.example'] });
-    const server = await httpsServer(cert, echoRequest, FORGE_COMPATIBLE);
+    const server = await httpsServer(cert, echoRequest);
     await using session = new Session(server.origin, { transport: 'forge-tls', tls: { ca: cert.caPem } });
     const error = await rejection(session.send());
     expect(error).toBeInstanceOf(TlsError);
@@ -326,14 +374,14 @@ describe('ForgeTls through the session', () => {
 
   test('expired and untrusted certificates are refused too', async () => {
     const expired = localhostCert(expiredWindow());
-    const expiredServer = await httpsServer(expired, echoRequest, FORGE_COMPATIBLE);
+    const expiredServer = await httpsServer(expired, echoRequest, {});
     await using first = new Session(expiredServer.origin, { transport: new ForgeTls(), tls: { ca: expired.caPem } });
     const error = await rejection(first.send());
     expect(error).toBeInstanceOf(TlsError);
     expect((error as unknown as TlsError).reason).toBe('expired');
 
     const selfSigned = localhostCert({ selfSigned: true });
-    const untrustedServer = await httpsServer(selfSigned, echoRequest, FORGE_COMPATIBLE);
+    const untrustedServer = await httpsServer(selfSigned, echoRequest);
     await using second = new Session(untrustedServer.origin, { transport: new ForgeTls(), tls: { ca: good.caPem } });
     const untrusted = await rejection(second.send());
     expect(untrusted).toBeInstanceOf(TlsError);

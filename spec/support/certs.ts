@@ -6,7 +6,7 @@
  * converted to forge keys. Keys are cached per module instance, i.e. per test file: the shared CA key and the
  * shared leaf key are made once; leaf certificates themselves are cheap (one signature each).
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import forge from 'node-forge';
 
 const { pki } = forge;
@@ -163,4 +163,123 @@ export function expiredWindow(): { notBefore: Date; notAfter: Date } {
 /** From tomorrow: a not-yet-valid window. */
 export function futureWindow(): { notBefore: Date; notAfter: Date } {
   return { notBefore: new Date(Date.now() + 24 * HOUR), notAfter: new Date(Date.now() + 48 * HOUR) };
+}
+
+/* ECDSA certificates. node-forge cannot make (or read) certificates with EC keys, so the EC key comes from
+ * node:crypto, the TBSCertificate is laid out by forge with a placeholder RSA key whose SubjectPublicKeyInfo
+ * is then swapped for the EC one, and the signature is made by node:crypto with the issuer's key. */
+
+/** An EC P-256 key pair as PEM (PKCS#8 private, SPKI public). */
+export interface EcKeyPair {
+  keyPem: string;
+  spkiDer: Buffer;
+}
+
+/** A CA whose key is EC P-256 (self-signed with ECDSA-SHA256). */
+export interface EcCa {
+  certPem: string;
+  keys: EcKeyPair;
+  subject: forge.pki.CertificateField[];
+}
+
+const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
+
+export function generateEcKeys(): EcKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    spkiDer: publicKey.export({ type: 'spki', format: 'der' }),
+  };
+}
+
+/** AlgorithmIdentifier: ECDSA takes no parameters, RSA a NULL. */
+function algorithmIdentifier(oid: string): forge.asn1.Asn1 {
+  const { asn1 } = forge;
+  const parts = [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes())];
+  if (oid === SHA256_WITH_RSA) parts.push(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''));
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts);
+}
+
+let placeholderKey: forge.pki.rsa.PublicKey | undefined;
+
+/**
+ * A certificate for an EC key: `fill` sets subject, issuer, validity and extensions on a forge certificate;
+ * `issuerKeyPem` (RSA or EC) signs it.
+ */
+function ecCertificate(spkiDer: Buffer, issuerKeyPem: string, issuerIsEc: boolean, fill: (cert: forge.pki.Certificate) => void): string {
+  const { asn1 } = forge;
+  placeholderKey ??= leafKeys().publicKey;
+  const cert = pki.createCertificate();
+  cert.publicKey = placeholderKey;
+  cert.serialNumber = nextSerial();
+  fill(cert);
+  const algorithm = issuerIsEc ? ECDSA_WITH_SHA256 : SHA256_WITH_RSA;
+  // forge lays out the TBS for its own signature algorithm; both fields it cannot make are replaced below.
+  (cert as unknown as { siginfo: { algorithmOid: string } }).siginfo.algorithmOid = SHA256_WITH_RSA;
+  const tbs = (pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const fields = tbs.value as forge.asn1.Asn1[];
+  fields[2] = algorithmIdentifier(algorithm);
+  fields[6] = asn1.fromDer(spkiDer.toString('latin1'));
+  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'latin1');
+  const signature = sign('sha256', tbsDer, issuerKeyPem);
+  const whole = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    tbs,
+    algorithmIdentifier(algorithm),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\x00${signature.toString('latin1')}`),
+  ]);
+  return derToPem(asn1.toDer(whole).getBytes());
+}
+
+function derToPem(der: string): string {
+  return forge.pem.encode({ type: 'CERTIFICATE', body: der });
+}
+
+/** A CA with an EC P-256 key. */
+export function createEcCa(name = 'io-http Test EC CA'): EcCa {
+  const keys = generateEcKeys();
+  const subject = [{ name: 'commonName', value: name }, { name: 'organizationName', value: 'io-http tests' }];
+  const certPem = ecCertificate(keys.spkiDer, keys.keyPem, true, (cert) => {
+    cert.validity.notBefore = new Date(Date.now() - 24 * HOUR);
+    cert.validity.notAfter = new Date(Date.now() + 365 * 24 * HOUR);
+    cert.setSubject(subject);
+    cert.setIssuer(subject);
+    cert.setExtensions([
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ]);
+  });
+  return { certPem, keys, subject };
+}
+
+export interface EcLeafOptions extends Omit<LeafOptions, 'issuer' | 'keys' | 'selfSigned'> {
+  /** The signing CA: an RSA TestCa (default: the shared one) or an EcCa. */
+  issuer?: TestCa | EcCa;
+}
+
+/** A certificate without its forge object (forge cannot represent EC certificates). */
+export type PemCert = Omit<TestCert, 'cert'>;
+
+/** A leaf certificate with an EC P-256 key; `keyPem` is its PKCS#8 private key. */
+export function issueEcCert(options: EcLeafOptions = {}): PemCert {
+  const keys = generateEcKeys();
+  const issuer = options.issuer ?? testCa();
+  const dns = options.dns ?? [];
+  const ips = options.ips ?? [];
+  const ec = !('cert' in issuer);
+  const certPem = ecCertificate(keys.spkiDer, ec ? issuer.keys.keyPem : issuer.keyPem, ec, (cert) => {
+    cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - HOUR);
+    cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 24 * HOUR);
+    cert.setSubject([{ name: 'commonName', value: options.cn ?? dns[0] ?? 'test EC leaf' }]);
+    cert.setIssuer(ec ? issuer.subject : issuer.cert.subject.attributes);
+    const altNames = [...dns.map((value) => ({ type: 2, value })), ...ips.map((ip) => ({ type: 7, ip }))];
+    const extensions: object[] = [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true },
+      { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+    ];
+    if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
+    cert.setExtensions(extensions);
+  });
+  return { certPem, keyPem: keys.keyPem, caPem: issuer.certPem };
 }

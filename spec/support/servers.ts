@@ -107,17 +107,17 @@ export const echoRequest: http.RequestListener = async (req, res) => {
 };
 
 /**
- * The node:tls server configuration ForgeTls interoperates with on this machine's OpenSSL 3 (documented in
- * docs/tls.md): TLS 1.1 allowed, an RSA-key-exchange AES-CBC-SHA suite, and security level 0 — OpenSSL 3 at
- * level 1 or more refuses to sign a TLS 1.0/1.1 handshake ("no suitable signature algorithm", alert 80).
+ * A node:tls server configuration that ForgeTls's legacy node-forge engine (`tls.minVersion` TLSv1/TLSv1.1)
+ * interoperates with on OpenSSL 3 (docs/tls.md): TLS 1.1 allowed, an RSA-key-exchange AES-CBC-SHA suite, and
+ * security level 0 — OpenSSL 3 at level 1 or more refuses to sign a TLS 1.0/1.1 handshake.
  */
-export const FORGE_COMPATIBLE_SERVER: tls.TlsOptions = { minVersion: 'TLSv1.1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' };
+export const LEGACY_TLS_SERVER: tls.TlsOptions = { minVersion: 'TLSv1.1', ciphers: 'AES128-SHA:AES256-SHA:@SECLEVEL=0' };
 
 /**
  * A node:tls server on 127.0.0.1 presenting `cert`, answering every chunk with 'echo:' + chunk (as latin1);
  * `seen` gets each secure socket. Failed handshakes are ignored on the server side.
  */
-export function tlsEchoServer(cert: TestCert, options: tls.TlsOptions = {}, seen?: (socket: tls.TLSSocket) => void): Promise<LoopbackServer> {
+export function tlsEchoServer(cert: Pick<TestCert, 'certPem' | 'keyPem'>, options: tls.TlsOptions = {}, seen?: (socket: tls.TLSSocket) => void): Promise<LoopbackServer> {
   const server = tls.createServer({ key: cert.keyPem, cert: cert.certPem, ...options }, (socket) => {
     socket.on('error', () => {});
     seen?.(socket);

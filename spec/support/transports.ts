@@ -7,9 +7,6 @@ import type { Transport } from '../../lib/transport/transport';
 import { latin1 } from './bytes';
 import { rejection } from './failures';
 
-// Only for spec/adapters/forge-tls*.spec.ts, rewritten on another branch, which import it from here; its home is bytes.ts.
-export { bytesOf } from './bytes';
-
 /** Reads until at least `n` bytes have arrived (or the end), as latin1 text. */
 export async function readUntil(transport: Transport, n: number): Promise<string> {
   let got = '';
