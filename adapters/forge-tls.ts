@@ -87,6 +87,15 @@ function certificates(value: PemOrBytes, what: string): Certificate[] {
   });
 }
 
+/** A root certificate, or nothing when this reader cannot parse it. */
+function readableRoot(pem: string): Certificate[] {
+  try {
+    return certificates(pem, 'a root certificate');
+  } catch {
+    return [];
+  }
+}
+
 function privateKeyPem(value: PemOrBytes): string {
   const source = asPemOrDer(value);
   try {
@@ -131,7 +140,11 @@ interface ModernConfig {
 
 type ForgeConfig = ModernConfig | (LegacyConfig & { engine: 'legacy' });
 
-function configure(url: URL, options: TransportOptions): ForgeConfig {
+/**
+ * Checks the options and prepares what the engine needs. `roots` are the CAs trusted when `tls.ca` is not given
+ * (the Node entry passes Node's root store); without them, `tls.ca` is required.
+ */
+function configure(url: URL, options: TransportOptions, roots: (() => Certificate[]) | undefined): ForgeConfig {
   const tls: TlsOptions = options.tls ?? {};
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port || (url.protocol === 'https:' ? '443' : '');
@@ -141,7 +154,7 @@ function configure(url: URL, options: TransportOptions): ForgeConfig {
   const legacy = tls.minVersion === 'TLSv1' || tls.minVersion === 'TLSv1.1';
 
   const caList = tls.ca === undefined ? [] : Array.isArray(tls.ca) ? tls.ca : [tls.ca];
-  if (caList.length === 0 && verify) {
+  if (caList.length === 0 && verify && (legacy || !roots)) {
     throw new UsageError(
       'ForgeTls needs tls.ca: it has no access to a system trust store, so it can only trust the CA ' +
         'certificates you pass. (tls.rejectUnauthorized: false would skip all certificate checks instead: unsafe)',
@@ -169,7 +182,7 @@ function configure(url: URL, options: TransportOptions): ForgeConfig {
     };
   }
 
-  const anchors = caList.flatMap((ca, i) => certificates(ca, `tls.ca[${i}]`));
+  const anchors = caList.length === 0 && roots ? roots() : caList.flatMap((ca, i) => certificates(ca, `tls.ca[${i}]`));
   if (caList.length > 0 && anchors.length === 0) {
     throw new UsageError('ForgeTls found no certificate in tls.ca (expected PEM "CERTIFICATE" blocks or DER)', 'ERR_TLS_CA_REQUIRED');
   }
@@ -399,18 +412,32 @@ export interface ForgeTlsOptions {
    * (loaded on first use, so that this module also loads in runtimes without node:net when `inner` is given).
    */
   inner?: TransportFactory;
+  /**
+   * The CA certificates (PEM strings) trusted when a connection gives no `tls.ca`; the Node entry passes
+   * Node's root store (`tls.rootCertificates`). Without it, `tls.ca` is required. The legacy engine always
+   * requires `tls.ca`.
+   */
+  roots?: readonly string[];
 }
 
 /**
  * TLS 1.3 and 1.2 in JavaScript and WebCrypto over any inner transport (TLS 1.0/1.1 through node-forge when
- * `tls.minVersion` asks for them). Requires `tls.ca`; checks the chain, validity and host name itself;
+ * `tls.minVersion` asks for them). Trusts `tls.ca`, else the `roots` it was made with (Node's root store through
+ * the `io-http` entry), else refuses to open; checks the chain, validity and host name itself;
  * `secure` is true. Not a default for https: — register it by name.
  */
 export class ForgeTls implements TransportFactory {
   private inner: TransportFactory | undefined;
+  private readonly roots: (() => Certificate[]) | undefined;
 
   constructor(options: ForgeTlsOptions = {}) {
     this.inner = options.inner;
+    const pems = options.roots;
+    if (pems) {
+      // Parsed once, on first use; a root this reader cannot parse is left out rather than failing every open.
+      let parsed: Certificate[] | undefined;
+      this.roots = () => (parsed ??= pems.flatMap((pem) => readableRoot(pem)));
+    }
   }
 
   /**
@@ -418,7 +445,7 @@ export class ForgeTls implements TransportFactory {
    * the handshake (`timeouts.tls`). Option errors (missing CA, ...) are thrown before anything is opened.
    */
   async open(url: URL, options: TransportOptions = {}): Promise<Transport> {
-    const config = configure(url, options);
+    const config = configure(url, options, this.roots);
     if (options.signal?.aborted) throw new AbortError(options.signal.reason);
     if (!this.inner) {
       const { NodeTcp } = await import('./node-tcp');
@@ -441,7 +468,7 @@ export class ForgeTls implements TransportFactory {
   static async wrap(inner: Transport, url: URL | string, options: TransportOptions = {}): Promise<Transport> {
     let config: ForgeConfig;
     try {
-      config = configure(typeof url === 'string' ? new URL(url) : url, options);
+      config = configure(typeof url === 'string' ? new URL(url) : url, options, undefined);
     } catch (error) {
       await inner.close().catch(() => undefined);
       throw error;

@@ -1,4 +1,5 @@
 // Entry point `io-http` for Node: the core, the Node adapters, and transports registered for http: and https:.
+import { rootCertificates } from 'node:tls';
 import { NodeTcp } from '../adapters/node-tcp';
 import { NodeTls } from '../adapters/node-tls';
 import { defaultRegistry } from './transport/registry';
@@ -9,9 +10,14 @@ export { NodeTcp, NodeTls };
 
 const tcp = new NodeTcp();
 const tls = new NodeTls();
-// ForgeTls is registered by name only (never for https:), and loaded on first use: node-forge is large.
+// ForgeTls is registered by name only (never for https:), and loaded on first use: node-forge is large. It
+// trusts Node's root store when a connection gives no tls.ca, as NodeTls does.
+let forge: Promise<TransportFactory> | undefined;
 const forgeTls: TransportFactory = {
-  open: async (url, options) => new (await import('../adapters/forge-tls')).ForgeTls().open(url, options),
+  open: async (url, options) => {
+    forge ??= import('../adapters/forge-tls').then(({ ForgeTls }) => new ForgeTls({ roots: rootCertificates }));
+    return (await forge).open(url, options);
+  },
 };
 
 defaultRegistry.register('http', tcp);

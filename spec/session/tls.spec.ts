@@ -348,16 +348,28 @@ describe('ForgeTls through the session', () => {
     expect(Buffer.from(response.body).equals(payload)).toBe(true);
   });
 
-  test('no tls.ca: UsageError ERR_TLS_CA_REQUIRED, before any connection is made', async () => {
+  test('no tls.ca: a bare ForgeTls refuses to open (ERR_TLS_CA_REQUIRED), before any connection is made', async () => {
     const server = await httpsServer(good, echoRequest);
-    for (const transport of ['forge-tls', new ForgeTls()]) {
-      await using session = new Session(server.origin, { transport });
-      const error = await rejection(session.send());
-      expect(error).toBeInstanceOf(UsageError);
-      expect(error.code).toBe('ERR_TLS_CA_REQUIRED');
-    }
+    await using session = new Session(server.origin, { transport: new ForgeTls() });
+    const error = await rejection(session.send());
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.code).toBe('ERR_TLS_CA_REQUIRED');
     await tick(20);
     expect(server.connections()).toBe(0);
+  });
+
+  test('no tls.ca: the registered forge-tls trusts Node’s root store, which does not hold the test CA', async () => {
+    const server = await httpsServer(good, echoRequest);
+    await using session = new Session(server.origin, { transport: 'forge-tls' });
+    const error = await rejection(session.send());
+    expect(error).toBeInstanceOf(TlsError);
+    expect((error as unknown as TlsError).reason).toBe('untrusted');
+  });
+
+  test('ForgeTls({ roots }) trusts those roots when a connection gives no tls.ca', async () => {
+    const server = await httpsServer(good, echoRequest);
+    await using session = new Session(server.origin, { transport: new ForgeTls({ roots: [good.caPem] }) });
+    expect((await session.send({ path: '/rooted' })).json<Echo>().url).toBe('/rooted');
   });
 
   test('wrong host: TlsError hostname, naming the certificate’s names', async () => {
