@@ -46,8 +46,9 @@ export class Connection {
     });
   }
 
-  /** Keeps the connection for a next request; anything the peer does until then closes it. */
+  /** Keeps the connection for a next request; anything the peer does until then closes it. Idempotent. */
   park(): void {
+    if (this.parked) return;
     this.parked = true;
     const waiting = this.readTransport();
     this.waiting = waiting;

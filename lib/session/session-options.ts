@@ -28,6 +28,16 @@ export interface SessionOptions {
   registry?: TransportRegistry;
   /** Passed to the transport factory. */
   tls?: TlsOptions;
+  /**
+   * Connections open to one origin at most (default 16); requests beyond it wait, first come first served.
+   * `1` runs the session's requests strictly one after another.
+   */
+  connections?: number;
+  /**
+   * How long an idle kept-alive connection is kept, in ms (default 4000; `Infinity`: until the server closes
+   * it); a server's `Keep-Alive: timeout=N` shortens it to N − 1 s.
+   */
+  idleTimeout?: number;
   timeouts?: Timeouts;
   /** What to do with redirects (default 'follow'). */
   redirect?: RedirectMode;

@@ -9,7 +9,7 @@ import { asTransportError, Connection } from './connection';
 import { EventStream, type EventStreamOptions } from './event-stream';
 import { Exchange } from './exchange';
 import { originOf } from './origin';
-import { RequestQueue } from './queue';
+import { ConnectionPool, type Lease } from './pool';
 import { followRedirect, type RedirectPolicy } from './redirect';
 import { defaultRegistry, type TransportRegistry } from '../transport/registry';
 import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
@@ -20,6 +20,11 @@ import { SessionResponse, type RedirectHop, type ResponseFacts } from './session
 import { StreamingResponse } from './streaming-response';
 import { activeTimeout, DEFAULT_TIMEOUTS, RequestGuard, type Timeouts } from './timeouts';
 import type { Transport, TransportFactory } from '../transport/transport';
+
+/** Connections to one origin at most, unless `connections` says otherwise. */
+const DEFAULT_CONNECTIONS = 16;
+/** How long an idle connection is kept (undici's keep-alive timeout), unless `idleTimeout` says otherwise. */
+const DEFAULT_IDLE_TIMEOUT = 4000;
 
 /** What a reconnection wait is guarded with: shared, never written to. */
 const NO_TIMEOUTS: Timeouts = {};
@@ -33,12 +38,10 @@ interface Hop {
   connectTime: number | undefined;
 }
 
-/** A request from its turn in the queue until its response has ended (or was given up). */
+/** A request whose final response head is in, until its body has ended (or was given up). */
 interface Active extends Hop {
   facts: ResponseFacts;
   guard: RequestGuard;
-  /** Ends the request's turn: the next one may start. */
-  release: () => void;
   startedAt: number;
 }
 
@@ -56,8 +59,9 @@ async function drain(exchange: Exchange, limit: number): Promise<boolean> {
 }
 
 /**
- * An HTTP/1.x client for one origin (and wherever it redirects): it keeps one connection, reuses it while the
- * server allows, and runs its requests one at a time, in order. See docs/session.md.
+ * An HTTP/1.x client for one origin (and wherever it redirects): it runs its requests in parallel over a pool
+ * of connections (`connections` per origin, 16 by default; requests beyond wait in order), and reuses each
+ * while the server allows. See docs/session.md.
  */
 export class Session implements AsyncDisposable {
   /** Registers a transport factory in the default registry for the URLs of a scheme ('http', 'mem'). */
@@ -79,12 +83,11 @@ export class Session implements AsyncDisposable {
   private readonly protocolFactory: ProtocolFactory;
   /** The session's timeouts over the defaults: what a request without its own uses. */
   private readonly timeouts: Timeouts;
-  private readonly queue = new RequestQueue();
+  private readonly pool: ConnectionPool;
   /** The guards of the requests (and reconnection waits) in progress: close() fails them. */
   private readonly inProgress = new Set<RequestGuard>();
   /** Set by close(): the reason of the AbortError that fails the requests in progress. */
   private closeReason: UsageError | undefined;
-  private connection: Connection | undefined;
 
   constructor(url: string | URL, options: SessionOptions = {}) {
     const version = options.version ?? '1.1';
@@ -100,6 +103,11 @@ export class Session implements AsyncDisposable {
     this.defaults = { url: this.url, headers: new Headers(options.headers), auth };
     this.protocolFactory = options.protocolFactory ?? defaultProtocolFactory(version);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    const connections = options.connections ?? DEFAULT_CONNECTIONS;
+    if (!Number.isInteger(connections) || connections < 1) {
+      throw new UsageError(`connections must be a whole number of at least 1, got ${String(connections)}`, 'ERR_INVALID_OPTION');
+    }
+    this.pool = new ConnectionPool({ connections, idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, clock: this.clock });
   }
 
   /** Sends a request (default: GET the session URL) and reads its whole response. */
@@ -139,9 +147,7 @@ export class Session implements AsyncDisposable {
       this.closeReason = new UsageError('The session was closed', 'ERR_SESSION_CLOSED');
       for (const guard of this.inProgress) guard.abort(this.closeReason);
     }
-    const connection = this.connection;
-    this.connection = undefined;
-    await connection?.close();
+    await this.pool.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -168,12 +174,10 @@ export class Session implements AsyncDisposable {
     const prepared = prepareRequest(input, this.defaults);
     const guard = new RequestGuard(this.clock, this.timeoutsOf(prepared), [this.options.signal, prepared.signal], this.inProgress);
     guard.start('total');
-    let release: (() => void) | undefined;
     /** The connection of a hop whose response has not ended: closed if anything fails. */
     let unsettled: Connection | undefined;
     try {
       if (guard.failure) throw guard.failure;
-      release = this.queue.take() ?? (await this.queue.enter((turn) => guard.race(turn)));
       const policy = this.redirectPolicy(prepared);
       const redirects: RedirectHop[] = [];
       let request = prepared.request;
@@ -201,12 +205,11 @@ export class Session implements AsyncDisposable {
         const facts: ResponseFacts = { url: request.url.href, redirects, timings };
         if (totalUntilHead) guard.stop('total');
         // Listed field by field: a spread of `hop` here gave each Active a slow, dictionary-mode shape.
-        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, facts, guard, release, startedAt };
+        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, facts, guard, startedAt };
       }
     } catch (error) {
       if (unsettled) void this.discard(unsettled);
       guard.dispose();
-      release?.();
       throw error;
     }
   }
@@ -231,7 +234,7 @@ export class Session implements AsyncDisposable {
         );
       }
       const reused = connection.exchanges > 0;
-      guard.watch(() => void connection.close());
+      guard.watch(() => void this.discard(connection));
       try {
         return { exchange, connection, connectTime, response: await exchange.head(connection) };
       } catch (error) {
@@ -246,31 +249,27 @@ export class Session implements AsyncDisposable {
     }
   }
 
-  /** The kept-alive connection if it is to the same origin; otherwise a new one (the old one is closed). */
-  private async connect(url: URL, guard: RequestGuard, replayable: boolean): Promise<{ connection: Connection; connectTime: number | undefined }> {
+  /** A connection to the URL's origin from the pool: a kept-alive one, a new one, or the first to come free. */
+  private connect(url: URL, guard: RequestGuard, replayable: boolean): Promise<Lease> {
     const origin = originOf(url);
-    const current = this.connection;
-    if (current && current.origin === origin && (await current.claim(!replayable))) return { connection: current, connectTime: undefined };
-    this.connection = undefined;
-    await current?.close();
+    return this.pool.acquire(origin, () => this.openTransport(url, origin, guard), guard, !replayable);
+  }
+
+  /** Opens a transport for the URL, within the request's connect and TLS timeouts. */
+  private async openTransport(url: URL, origin: string, guard: RequestGuard): Promise<Transport> {
     const factory = this.factoryFor(url);
     const connect = activeTimeout(guard.timeouts.connect);
     const tls = activeTimeout(guard.timeouts.tls);
-    const started = this.clock.now();
     const opening = Promise.resolve().then(() =>
       factory.open(url, { tls: this.options.tls, timeouts: { connect, tls }, clock: this.clock, signal: guard.signal }),
     );
-    let transport: Transport;
     try {
-      transport = await guard.race(opening);
+      return await guard.race(opening);
     } catch (error) {
       // Given up while opening: a transport that opens later is closed at once.
       void opening.then((late) => late.close(), () => {});
       throw asTransportError(error, `Could not connect to ${origin}`);
     }
-    const connection = new Connection(transport, origin);
-    this.connection = connection;
-    return { connection, connectTime: this.clock.now() - started };
   }
 
   /** The body of an active request: its end keeps the connection if allowed, giving it up closes it; both let the next request go. */
@@ -280,11 +279,9 @@ export class Session implements AsyncDisposable {
         this.settle(active.connection, active.exchange);
         active.facts.timings.total = this.clock.now() - active.startedAt;
         active.guard.dispose();
-        active.release();
       },
       abandon: () => {
         active.guard.dispose();
-        active.release();
         return this.discard(active.connection);
       },
     });
@@ -297,13 +294,11 @@ export class Session implements AsyncDisposable {
   private settle(connection: Connection, exchange: Exchange): void {
     const result = exchange.result!;
     const reusable = result.keepAlive && result.remaining.length === 0 && !exchange.bodyCut;
-    if (reusable && !connection.closed && this.connection === connection) connection.park();
-    else void this.discard(connection);
+    this.pool.release(connection, reusable, keepAliveTimeout(result.response.headers.get('keep-alive')));
   }
 
   private discard(connection: Connection): Promise<void> {
-    if (this.connection === connection) this.connection = undefined;
-    return connection.close();
+    return this.pool.discard(connection);
   }
 
   /** Waits between event stream connections; aborted like a request. */
@@ -351,3 +346,11 @@ export class Session implements AsyncDisposable {
   }
 }
 
+/**
+ * How long a server said it keeps an idle connection (`Keep-Alive: timeout=N`, in seconds), less a second so
+ * that the session lets go first; undefined when it did not say.
+ */
+function keepAliveTimeout(field: string | undefined): number | undefined {
+  const match = field === undefined ? null : /(?:^|[,;\s])timeout\s*=\s*"?(\d+)/i.exec(field);
+  return match ? Math.max(0, Number(match[1]) * 1000 - 1000) : undefined;
+}

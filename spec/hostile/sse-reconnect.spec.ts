@@ -49,8 +49,9 @@ describe('SSE reconnection', () => {
       if (connections === 5) hold = () => res.end();
       else res.end();
     });
+    server.server.keepAliveTimeout = 0; // no Keep-Alive hint: no idle timer on the test clock
     const timeouts = { connect: 0, tls: 0, headers: 0, bodyIdle: 0 }; // only the reconnection waits on the clock
-    await using session = new Session(server.origin, { transport: tcp, clock, timeouts });
+    await using session = new Session(server.origin, { transport: tcp, clock, timeouts, idleTimeout: Infinity });
     const controller = new AbortController();
     const reading = (async () => {
       for await (const _ of session.events({ signal: controller.signal }, { minRetry: 500, maxRetry: 4000 })) void _;

@@ -261,14 +261,14 @@ describe('response framing', () => {
 });
 
 describe('keep-alive and retry', () => {
-  test('one socket carries consecutive requests, and concurrent sends are serialised in order', async () => {
+  test('with connections: 1, one socket carries consecutive requests, and concurrent sends are serialised in order', async () => {
     const order: string[] = [];
     const server = await httpServer(async (req, res) => {
       order.push(req.url!);
       await tick(req.url === '/slow' ? 30 : 0);
       res.end(req.url);
     });
-    await using session = new Session(server.origin, { transport: tcp });
+    await using session = new Session(server.origin, { transport: tcp, connections: 1 });
     expect((await session.send({ path: '/a' })).text()).toBe('/a');
     const results = await Promise.all([session.send({ path: '/slow' }), session.send({ path: '/b' }), session.send({ path: '/c' })]);
     expect(results.map((r) => r.text())).toEqual(['/slow', '/b', '/c']);

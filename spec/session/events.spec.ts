@@ -25,6 +25,8 @@ function collect(iterable: AsyncIterable<SseEvent>, stop: (events: SseEvent[]) =
 
 /** Timeouts off, for the tests that count the clock's timers: only the reconnection waits are left. */
 const untimed = { connect: 0, tls: 0, headers: 0, bodyIdle: 0 };
+/** Idle connections kept without a timer, for the same tests (their servers send no Keep-Alive hint either). */
+const idleTimeout = Infinity;
 
 describe('server-sent events', () => {
   test('reconnects after the stream ends, waiting `retry`, with Last-Event-ID', async () => {
@@ -36,7 +38,8 @@ describe('server-sent events', () => {
       if (requests.length === 1) res.end('retry: 50\nid: 1\ndata: one\n\nid: 2\nevent: update\ndata: two\n\n');
       else res.write(`id: 3\ndata: three\ndata: lines\n\n`);
     });
-    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: untimed });
+    server.server.keepAliveTimeout = 0; // no Keep-Alive hint: no idle timer on the test clock
+    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: untimed, idleTimeout });
     const stream = session.events({ path: '/feed' }, { minRetry: 0 });
     const { events, done } = collect(stream, (got) => got.length === 3);
     await until(() => events.length === 2 && clock.pending === 1);
@@ -134,7 +137,8 @@ describe('server-sent events', () => {
       res.setHeader('content-type', 'text/event-stream');
       res.end(': nothing\n\n');
     });
-    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: untimed });
+    server.server.keepAliveTimeout = 0; // no Keep-Alive hint: no idle timer on the test clock
+    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: untimed, idleTimeout });
     const { done } = collect(session.events(undefined, { retry: 10, minRetry: 0, maxReconnects: 2 }));
     for (let i = 1; i <= 2; i++) {
       await until(() => clock.pending === 1);
@@ -162,8 +166,9 @@ describe('server-sent events', () => {
       res.setHeader('content-type', 'text/event-stream');
       res.end('data: only\n\n');
     });
+    server.server.keepAliveTimeout = 0; // no Keep-Alive hint: no idle timer on the test clock
     const controller = new AbortController();
-    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: untimed });
+    await using session = new Session(server.origin, { transport: tcp, clock, timeouts: untimed, idleTimeout });
     const { events, done } = collect(session.events({ signal: controller.signal }));
     await until(() => events.length === 1 && clock.pending === 1);
     controller.abort('enough');

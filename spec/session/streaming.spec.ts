@@ -113,9 +113,9 @@ describe('streaming responses', () => {
     expect(server.sockets).toHaveLength(2);
   });
 
-  test('a drained stream leaves the connection for the next request, which waited its turn', async () => {
+  test('with connections: 1, a drained stream leaves the connection for the next request, which waited its turn', async () => {
     const server = await httpServer((req, res) => res.end(`body of ${req.url}`));
-    await using session = new Session(server.origin, { transport: tcp });
+    await using session = new Session(server.origin, { transport: tcp, connections: 1 });
     const response = await session.stream({ path: '/one' });
     let sent = false;
     const next = session.send({ path: '/two' }).then((r) => {

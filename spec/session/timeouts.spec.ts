@@ -222,13 +222,13 @@ describe('abort', () => {
     expect(server.connections).toHaveLength(2);
   });
 
-  test('while queued: only the waiting request fails, the queue goes on', async () => {
+  test('while queued for a connection: only the waiting request fails, the queue goes on', async () => {
     const server = memoryServer(async (end, reader) => {
       for (let request = await reader.request(); request; request = await reader.request()) {
         await reply(end, `HTTP/1.1 200 OK\r\nContent-Length: ${request.target.length}\r\n\r\n${request.target}`);
       }
     });
-    await using session = new Session(ORIGIN, { transport: server.factory });
+    await using session = new Session(ORIGIN, { transport: server.factory, connections: 1 });
     const first = await session.stream({ path: '/first' });
     const controller = new AbortController();
     const queued = rejection(session.send({ path: '/queued', signal: controller.signal }));
