@@ -1,13 +1,14 @@
 import { concatBytes, EMPTY, excerpt, fromByteString, joinBytes } from '../message/bytes';
-import { IncompleteMessageError, LimitError, ParseError, UsageError } from '../message/errors';
+import { IncompleteMessageError, LimitError, ParseError } from '../message/errors';
 import type { HttpRequest } from '../message/request';
 import { HttpResponse } from '../message/response';
 import { StatusCode } from '../message/status';
-import { hasListToken, invalidFieldValueIndex, isToken, listTokens, trimOws } from '../message/syntax';
+import { hasListToken, isToken, listTokens, trimOws } from '../message/syntax';
 import { ChunkedDecoder, type DataYield } from './chunked-decoder';
 import { HeadParser } from './head-parser';
 import { resolveLeniency, resolveLimits, type HttpLimits, type Leniency } from './limits';
 import { EOF, type Input, Protocol, READ, type ReadYield, type Step, type WriteYield } from './protocol';
+import { COALESCE_LIMIT, isChunkedRequest, requestFramingFields, requestHead } from './request-writer';
 
 /** The response head is in (streaming mode): its body follows as `data` yields. */
 export interface HeadYield {
@@ -67,9 +68,6 @@ type State = 'start' | 'body-write' | 'send-body' | 'head' | 'length' | 'chunked
  * not count (RFC 9110 §8.6); the head limit bounds how many are scanned.
  */
 const CONTENT_LENGTH = /^0*\d{1,15}$/;
-
-/** Bodies up to this size are sent in the same write as the head; larger ones in their own, uncopied. */
-const COALESCE_LIMIT = 16 * 1024;
 
 /**
  * The shared HTTP/1.x client exchange: serialise one request, then read its response. Subclasses choose the
@@ -132,7 +130,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
           return { done: false, value: { type: 'write', bytes: this.request.body as Uint8Array } };
         case 'send-body':
           this.state = 'head';
-          return { done: false, value: { type: 'send-body', chunked: this.isChunkedRequest() } };
+          return { done: false, value: { type: 'send-body', chunked: isChunkedRequest(this.request) } };
         case 'head': {
           const step = this.readHead();
           if (step) return step;
@@ -152,53 +150,12 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
 
   /** The request head as bytes: request line, Host, the request's fields, and the framing fields. */
   protected serializeHead(): Uint8Array {
-    const { method, url, headers } = this.request;
-    if (!isToken(method)) throw new UsageError(`Invalid request method ${JSON.stringify(method)}: it must be a token`, 'ERR_INVALID_REQUEST');
-    const target = this.options.requestTarget ?? (url.pathname || '/') + url.search;
-    // Visible ASCII only (RFC 9112 §3.2): a char above 0xFF would be cut to one byte when serialised.
-    if (target === '' || /[^\x21-\x7e]/.test(target)) {
-      throw new UsageError(`Invalid request target ${JSON.stringify(target)}`, 'ERR_INVALID_REQUEST');
-    }
-    let head = `${method} ${target} HTTP/${this.version}\r\n`;
-    if (!headers.has('host')) head += `Host: ${url.host}\r\n`;
-    for (const [name, value] of headers) {
-      checkField(name, value);
-      head += `${name}: ${value}\r\n`;
-    }
-    head += this.framingFields();
-    return fromByteString(`${head}\r\n`);
+    return requestHead(this.request, this.version, this.framingFields(), this.options.requestTarget);
   }
 
   /** Content-Length or Transfer-Encoding for the request body, checked against what the caller set. */
   protected framingFields(): string {
-    const { method, headers, body } = this.request;
-    if (headers.has('transfer-encoding')) {
-      throw new UsageError('Do not set Transfer-Encoding: io-http frames the request body itself', 'ERR_INVALID_REQUEST');
-    }
-    const given = headers.get('content-length');
-    if (body instanceof Uint8Array || body === undefined) {
-      const length = body?.length ?? 0;
-      if (given !== undefined) {
-        if (given !== String(length)) {
-          throw new UsageError(`Content-Length ${given} does not match the body's ${length} bytes`, 'ERR_INVALID_REQUEST');
-        }
-        return '';
-      }
-      // A method that defines a meaning for content says its length even when empty (RFC 9110 §8.6).
-      return body !== undefined || methodExpectsBody(method) ? `Content-Length: ${length}\r\n` : '';
-    }
-    if (given !== undefined) {
-      if (!/^\d+$/.test(given)) throw new UsageError(`Invalid Content-Length ${JSON.stringify(given)}`, 'ERR_INVALID_REQUEST');
-      return '';
-    }
-    if (this.version === '1.0') {
-      throw new UsageError('HTTP/1.0 cannot send a streamed body without a Content-Length', 'ERR_LENGTH_REQUIRED');
-    }
-    return 'Transfer-Encoding: chunked\r\n';
-  }
-
-  private isChunkedRequest(): boolean {
-    return !(this.request.body instanceof Uint8Array) && !this.request.headers.has('content-length');
+    return requestFramingFields(this.request, this.version);
   }
 
   /** HTTP/1.0 servers ignore Expect (RFC 9110 §10.1.1), so a 1.0 client never waits for a 100. */
@@ -472,23 +429,6 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     } catch {
       return undefined;
     }
-  }
-}
-
-/** Methods whose request content has a defined meaning: they say Content-Length: 0 when empty. */
-function methodExpectsBody(method: string): boolean {
-  return method === 'POST' || method === 'PUT' || method === 'PATCH';
-}
-
-/** Refuses a field that would break the message: a name that is not a token, a value with CR, LF, NUL or controls. */
-function checkField(name: string, value: string): void {
-  if (!isToken(name)) throw new UsageError(`Invalid header name ${JSON.stringify(name)}: it must be a token`, 'ERR_INVALID_HEADER');
-  const bad = invalidFieldValueIndex(value);
-  if (bad >= 0) {
-    throw new UsageError(
-      `Invalid value for header ${name}: character ${JSON.stringify(value[bad])} at index ${bad} is not allowed (no CR, LF, NUL or control characters)`,
-      'ERR_INVALID_HEADER',
-    );
   }
 }
 
