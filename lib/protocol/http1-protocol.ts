@@ -191,7 +191,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
         return this.complete(state.response, state.keepAlive);
       }
       if (!state.collected) return { done: false, value: { type: 'data', bytes: piece } };
-      state.collected.push(piece);
+      state.collected.hold(piece);
     }
   }
 
