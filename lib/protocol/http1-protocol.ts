@@ -36,6 +36,8 @@ import { COALESCE_LIMIT, isChunkedRequest, requestFramingFields, requestHead } f
 
 export type { Framing } from './framing';
 export type { Redirect } from './redirect-target';
+// How a caller acts on the `send-body` yield.
+export { requestBodyWriter, type BodyWriter } from './request-writer';
 
 /** The response head is in (streaming mode): its body follows as `data` yields. */
 export interface HeadYield {
@@ -95,6 +97,7 @@ interface Transition {
 type Http1Step = Step<Http1Yield, Http1Result>;
 
 const AWAIT_CONTINUE: Http1Step = { done: false, value: { type: 'await-continue' } };
+const WRITE_HEAD: State = { name: 'write-head' };
 
 /**
  * The shared HTTP/1.x client exchange: serialise one request, then read its response. Subclasses choose the
@@ -107,7 +110,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
   protected readonly limits: HttpLimits;
   protected readonly leniency: Leniency;
   private readonly received = new ReceiveBuffer();
-  private state: State = { name: 'write-head' };
+  private state: State = WRITE_HEAD;
 
   constructor(
     readonly request: HttpRequest,
