@@ -18,8 +18,10 @@ const MAX_HELD = 16;
  * length cannot make it allocate more than that ahead of the bytes.
  */
 export class ByteCollector {
-  /** Pieces kept as they are: the first one, or up to MAX_HELD given to `hold`; joined (once) by `bytes()`. */
-  private held: Uint8Array[] = [];
+  /** The first piece, kept as it is. */
+  private single: Uint8Array | undefined;
+  /** It and more pieces given to `hold` (at most MAX_HELD), once there are two; joined (once) by `bytes()`. */
+  private held: Uint8Array[] | undefined;
   private buffer: Uint8Array | undefined;
   private size = 0;
 
@@ -34,7 +36,7 @@ export class ByteCollector {
   push(piece: Uint8Array): void {
     if (piece.length === 0) return;
     if (this.size === 0 && piece.length >= this.expected) {
-      this.held.push(piece);
+      this.single = piece;
       this.size = piece.length;
       return;
     }
@@ -48,19 +50,21 @@ export class ByteCollector {
    */
   hold(piece: Uint8Array): void {
     if (piece.length === 0) return;
-    if (this.buffer === undefined && this.held.length < MAX_HELD) {
-      this.held.push(piece);
-      this.size += piece.length;
-      return;
-    }
-    this.copy(piece);
+    if (this.buffer !== undefined || (this.held !== undefined && this.held.length >= MAX_HELD)) return this.copy(piece);
+    if (this.single === undefined) this.single = piece;
+    else if (this.held === undefined) this.held = [this.single, piece];
+    else this.held.push(piece);
+    this.size += piece.length;
   }
 
   /** The body: the single piece, the held pieces joined, or a view of the buffer. */
   bytes(): Uint8Array {
     if (this.buffer) return this.buffer.subarray(0, this.size);
-    if (this.held.length > 1) this.held = [joinBytes(this.held)];
-    return this.held.length > 0 ? this.held[0] : EMPTY;
+    if (this.held) {
+      this.single = joinBytes(this.held);
+      this.held = undefined;
+    }
+    return this.single ?? EMPTY;
   }
 
   private copy(piece: Uint8Array): void {
@@ -75,12 +79,14 @@ export class ByteCollector {
     if (needed <= this.expected) capacity = Math.min(this.expected, Math.max(capacity, MAX_PRESIZE));
     const next = new Uint8Array(capacity);
     if (this.buffer) next.set(this.buffer.subarray(0, this.size));
-    let at = 0;
-    for (const piece of this.held) {
-      next.set(piece, at);
-      at += piece.length;
+    else if (this.single) {
+      let at = 0;
+      for (const piece of this.held ?? [this.single]) {
+        next.set(piece, at);
+        at += piece.length;
+      }
     }
-    this.held = [];
+    this.single = this.held = undefined;
     this.buffer = next;
   }
 }

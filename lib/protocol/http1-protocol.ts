@@ -88,13 +88,13 @@ type State =
   /** `collected` gathers the body unless streaming. */
   | { name: 'read-body'; response: HttpResponse; keepAlive: boolean; reader: BodyReader; collected: ByteCollector | undefined };
 
-/** A handler's decision: the state to be in next, and what to return (nothing: go on at once). */
-interface Transition {
-  next: State;
-  step?: Step<Http1Yield, Http1Result>;
-}
-
 type Http1Step = Step<Http1Yield, Http1Result>;
+
+/**
+ * A handler's decision: a step to return (staying in the state), a state to go on in at once, or both (a state
+ * to move to with a step to return on the way).
+ */
+type Decision = Http1Step | State | { next: State; step: Http1Step };
 
 const AWAIT_CONTINUE: Http1Step = { done: false, value: { type: 'await-continue' } };
 const WRITE_HEAD: State = { name: 'write-head' };
@@ -124,14 +124,18 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
   protected advance(input: Input): Http1Step {
     this.received.take(input);
     for (;;) {
-      const { next, step } = this.transition(this.state, input === undefined);
-      this.state = next;
-      if (step) return step;
+      const decision = this.transition(this.state, input === undefined);
+      if ('done' in decision) return decision;
+      if ('name' in decision) this.state = decision;
+      else {
+        this.state = decision.next;
+        return decision.step;
+      }
     }
   }
 
   /** One state's handler; `resumedEmpty`: the caller resumed with nothing (after a write, or a wait that is over). */
-  private transition(state: State, resumedEmpty: boolean): Transition {
+  private transition(state: State, resumedEmpty: boolean): Decision {
     switch (state.name) {
       case 'write-head':
         return this.writeHead();
@@ -142,11 +146,11 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
       case 'read-head':
         return this.readHead(state, resumedEmpty);
       case 'read-body':
-        return { next: state, step: this.readBody(state) };
+        return this.readBody(state);
     }
   }
 
-  private writeHead(): Transition {
+  private writeHead(): Decision {
     const bytes = this.serializeHead();
     const head = new HeadReader(this.request.method, this.expectsContinue(), this.limits, this.leniency);
     const body = this.request.body;
@@ -157,19 +161,19 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     return { next: { name: 'write-body', head, body }, step: write(bytes) };
   }
 
-  private readHead(state: { name: 'read-head'; head: HeadReader }, resumedEmpty: boolean): Transition {
+  private readHead(state: { name: 'read-head'; head: HeadReader }, resumedEmpty: boolean): Decision {
     const event = state.head.read(this.received, resumedEmpty);
     switch (event.kind) {
       case 'read':
-        return { next: state, step: READ };
+        return READ;
       case 'await-continue':
-        return { next: state, step: AWAIT_CONTINUE };
+        return AWAIT_CONTINUE;
       case 'send-body': {
         const body = this.request.body;
-        return { next: body instanceof Uint8Array ? { name: 'write-body', head: state.head, body } : { name: 'send-body', head: state.head } };
+        return body instanceof Uint8Array ? { name: 'write-body', head: state.head, body } : { name: 'send-body', head: state.head };
       }
       case 'switch':
-        return { next: state, step: this.complete(event.response, false) };
+        return this.complete(event.response, false);
       case 'final': {
         const { response } = event;
         const framing = this.bodyFraming(response);
@@ -178,7 +182,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
         const reader = bodyReader(framing, this.received, this.limits, this.leniency);
         const collected = this.options.stream ? undefined : new ByteCollector(framing.kind === 'length' ? framing.length : 0);
         const next: State = { name: 'read-body', response, keepAlive, reader, collected };
-        return { next, step: this.options.stream ? { done: false, value: { type: 'head', response } } : undefined };
+        return this.options.stream ? { next, step: { done: false, value: { type: 'head', response } } } : next;
       }
     }
   }
