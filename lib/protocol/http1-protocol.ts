@@ -161,7 +161,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     return { next: { name: 'write-body', head, body }, step: write(bytes) };
   }
 
-  private readHead(state: { name: 'read-head'; head: HeadReader }, resumedEmpty: boolean): Decision {
+  private readHead(state: Extract<State, { name: 'read-head' }>, resumedEmpty: boolean): Decision {
     const event = state.head.read(this.received, resumedEmpty);
     switch (event.kind) {
       case 'read':
@@ -188,7 +188,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
   }
 
   /** Reads body pieces: each one yielded when streaming, collected otherwise; then completes. */
-  private readBody(state: { response: HttpResponse; keepAlive: boolean; reader: BodyReader; collected: ByteCollector | undefined }): Http1Step {
+  private readBody(state: Extract<State, { name: 'read-body' }>): Http1Step {
     for (;;) {
       const piece = state.reader.read(this.received);
       if (piece === undefined) return READ;
