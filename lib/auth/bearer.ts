@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../message/errors';
 import type { Headers } from '../message/headers';
+import { token68End } from '../message/syntax';
 import { INSPECT_CUSTOM, REDACTED } from './redact';
 
 /**
@@ -53,28 +54,17 @@ function checkToken(token: unknown): asserts token is string {
   if (typeof token !== 'string') {
     throw new UsageError(`A Bearer token must be a string, got ${token === null ? 'null' : typeof token}`, 'ERR_INVALID_CREDENTIALS');
   }
-  let i = 0;
-  while (i < token.length && isB64TokenChar(token.charCodeAt(i))) i++;
-  if (i === 0) {
+  const end = token68End(token, 0);
+  if (end === 0) {
     throw new UsageError(
       token.length === 0 ? 'A Bearer token must not be empty' : 'A Bearer token must start with a b64token character (RFC 6750 §2.1)',
       'ERR_INVALID_CREDENTIALS',
     );
   }
-  while (i < token.length && token.charCodeAt(i) === 0x3d) i++;
-  if (i < token.length) {
+  if (end < token.length) {
     throw new UsageError(
-      `A Bearer token must match the b64token syntax of RFC 6750 §2.1; the character at index ${i} is not allowed there`,
+      `A Bearer token must match the b64token syntax of RFC 6750 §2.1; the character at index ${end} is not allowed there`,
       'ERR_INVALID_CREDENTIALS',
     );
   }
-}
-
-function isB64TokenChar(c: number): boolean {
-  return (
-    (c >= 0x41 && c <= 0x5a) || // A-Z
-    (c >= 0x61 && c <= 0x7a) || // a-z
-    (c >= 0x30 && c <= 0x39) || // 0-9
-    c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x2b || c === 0x2f // - . _ ~ + /
-  );
 }

@@ -9,9 +9,10 @@
  * challenge before it and any other element starts a new challenge. One pass, a bounded look-ahead per
  * element, no regular expressions: linear time in the length of the field.
  */
+import { excerpt } from '../message/bytes';
 import { ParseError, UsageError } from '../message/errors';
 import type { Headers } from '../message/headers';
-import { TOKEN_CHAR } from '../message/syntax';
+import { isOws, skipOws, TOKEN_CHAR, token68End } from '../message/syntax';
 
 /** One challenge. */
 export interface Challenge {
@@ -49,7 +50,6 @@ export function challengesOf(headers: Headers, proxy = false): Challenge[] {
   return parseChallenges(headers.getAll(proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate'));
 }
 
-const SP = 0x20;
 const HTAB = 0x09;
 const COMMA = 0x2c;
 const EQUALS = 0x3d;
@@ -60,24 +60,17 @@ function parseField(s: string): Challenge[] {
   const n = s.length;
   const out: Challenge[] = [];
   const fail = (offset: number, expected: string): never => {
-    throw new ParseError('ERR_INVALID_HEADER', expected, offset, stringExcerpt(s, offset));
+    throw new ParseError('ERR_INVALID_HEADER', expected, offset, excerpt(s, offset));
   };
 
-  const isWs = (i: number): boolean => i < n && (s.charCodeAt(i) === SP || s.charCodeAt(i) === HTAB);
-  const skipWs = (i: number): number => {
-    while (isWs(i)) i++;
-    return i;
-  };
+  const isWs = (i: number): boolean => i < n && isOws(s.charCodeAt(i));
+  const skipWs = (i: number): number => skipOws(s, i, n);
   const tokenEnd = (i: number): number => {
     while (i < n) {
       const c = s.charCodeAt(i);
       if (c > 0xff || TOKEN_CHAR[c] === 0) break;
       i++;
     }
-    return i;
-  };
-  const token68End = (i: number): number => {
-    while (i < n && isToken68Char(s.charCodeAt(i))) i++;
     return i;
   };
   /** After an element: OWS, then a comma or the end. */
@@ -168,13 +161,11 @@ function parseField(s: string): Challenge[] {
     if (i >= n || s.charCodeAt(i) === COMMA) continue;
 
     // token68: its characters, then '='s, then OWS and a comma or the end. Otherwise an auth-param.
-    const t68End = token68End(i);
+    const t68End = token68End(s, i);
     if (t68End > i) {
-      let eqEnd = t68End;
-      while (eqEnd < n && s.charCodeAt(eqEnd) === EQUALS) eqEnd++;
-      const after = skipWs(eqEnd);
+      const after = skipWs(t68End);
       if (after >= n || s.charCodeAt(after) === COMMA) {
-        challenge.token68 = s.slice(i, eqEnd);
+        challenge.token68 = s.slice(i, t68End);
         i = after;
         continue;
       }
@@ -182,31 +173,4 @@ function parseField(s: string): Challenge[] {
     i = endOfElement(authParam(challenge, i));
   }
   return out;
-}
-
-function isToken68Char(c: number): boolean {
-  return (
-    (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) ||
-    c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x2b || c === 0x2f
-  );
-}
-
-/** A short, escaped excerpt of `s` around `offset`, marked like the byte excerpts of the parsers. */
-function stringExcerpt(s: string, offset: number, width = 24): string {
-  const start = Math.max(0, offset - width);
-  const end = Math.min(s.length, offset + width);
-  let out = start > 0 ? '…' : '';
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    let shown: string;
-    if (c === 0x0d) shown = '\\r';
-    else if (c === 0x0a) shown = '\\n';
-    else if (c === 0x09) shown = '\\t';
-    else if (c === 0x5c) shown = '\\\\';
-    else if (c >= 0x20 && c < 0x7f) shown = s[i];
-    else shown = c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
-    out += i === offset ? `⟨${shown}⟩` : shown;
-  }
-  if (offset >= end) out += '⟨end⟩';
-  return end < s.length ? out + '…' : out;
 }

@@ -55,22 +55,25 @@ export function joinBytes(pieces: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A short, escaped, printable excerpt of `bytes` around `offset`, for error messages. */
-export function excerpt(bytes: Uint8Array, offset: number, width = 24): string {
+/**
+ * A short, escaped, printable excerpt of `source` around `offset`, for error messages: bytes, or the chars of a
+ * string (a char above 0xFF shows as `\uXXXX`). The char at `offset` is marked ⟨so⟩.
+ */
+export function excerpt(source: Uint8Array | string, offset: number, width = 24): string {
   const start = Math.max(0, offset - width);
-  const end = Math.min(bytes.length, offset + width);
+  const end = Math.min(source.length, offset + width);
   let out = start > 0 ? '…' : '';
   for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (i === offset) out += '⟨';
-    if (b === 0x0d) out += '\\r';
-    else if (b === 0x0a) out += '\\n';
-    else if (b === 0x09) out += '\\t';
-    else if (b === 0x5c) out += '\\\\';
-    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-    else out += '\\x' + b.toString(16).padStart(2, '0');
-    if (i === offset) out += '⟩';
+    const c = typeof source === 'string' ? source.charCodeAt(i) : source[i];
+    let shown: string;
+    if (c === 0x0d) shown = '\\r';
+    else if (c === 0x0a) shown = '\\n';
+    else if (c === 0x09) shown = '\\t';
+    else if (c === 0x5c) shown = '\\\\';
+    else if (c >= 0x20 && c < 0x7f) shown = String.fromCharCode(c);
+    else shown = c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+    out += i === offset ? `⟨${shown}⟩` : shown;
   }
   if (offset >= end) out += '⟨end⟩';
-  return end < bytes.length ? out + '…' : out;
+  return end < source.length ? out + '…' : out;
 }

@@ -49,11 +49,25 @@ export function listTokens(values: readonly string[]): string[] {
 
 /** `text` without leading and trailing OWS (SP and HTAB, RFC 9110 §5.6.3). */
 export function trimOws(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
-  while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
-  return text.slice(start, end);
+  const start = skipOws(text, 0, text.length);
+  return text.slice(start, skipOwsBack(text, start, text.length));
+}
+
+/** The index of the first char of `text[from, to)` that is not OWS (SP or HTAB); `to` if there is none. */
+export function skipOws(text: string, from: number, to: number): number {
+  while (from < to && isOws(text.charCodeAt(from))) from++;
+  return from;
+}
+
+/** The index just past the last char of `text[from, to)` that is not OWS; `from` if there is none. */
+export function skipOwsBack(text: string, from: number, to: number): number {
+  while (to > from && isOws(text.charCodeAt(to - 1))) to--;
+  return to;
+}
+
+/** SP or HTAB: the chars of OWS (RFC 9110 §5.6.3). */
+export function isOws(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }
 
 /**
@@ -66,10 +80,8 @@ export function hasListToken(values: readonly string[], token: string): boolean 
     while (start <= value.length) {
       let end = value.indexOf(',', start);
       if (end < 0) end = value.length;
-      let from = start;
-      let to = end;
-      while (from < to && (value.charCodeAt(from) === 0x20 || value.charCodeAt(from) === 0x09)) from++;
-      while (to > from && (value.charCodeAt(to - 1) === 0x20 || value.charCodeAt(to - 1) === 0x09)) to--;
+      const from = skipOws(value, start, end);
+      const to = skipOwsBack(value, from, end);
       if (to - from === token.length && equalsLowerCase(value, from, token)) return true;
       start = end + 1;
     }
@@ -85,4 +97,23 @@ function equalsLowerCase(text: string, from: number, token: string): boolean {
     if (c !== token.charCodeAt(i)) return false;
   }
   return true;
+}
+
+/**
+ * The index just past the token68 at `from` (RFC 9110 §11.2: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" /
+ * "/" ) *"="`, the b64token of RFC 6750 §2.1 too); `from` if no token68 starts there.
+ */
+export function token68End(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isToken68Char(text.charCodeAt(i))) i++;
+  if (i === from) return from;
+  while (i < text.length && text.charCodeAt(i) === 0x3d) i++;
+  return i;
+}
+
+function isToken68Char(c: number): boolean {
+  return (
+    (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) ||
+    c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x2b || c === 0x2f
+  );
 }

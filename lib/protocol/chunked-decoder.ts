@@ -1,4 +1,4 @@
-import { EMPTY, excerpt } from '../message/bytes';
+import { concatBytes, EMPTY, excerpt } from '../message/bytes';
 import { IncompleteMessageError, LimitError, ParseError } from '../message/errors';
 import { Headers } from '../message/headers';
 import { FIELD_VALUE_CHAR, TOKEN_CHAR } from '../message/syntax';
@@ -72,7 +72,7 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
   protected advance(input: Input): Step<DataYield | ReadYield, ChunkedResult> {
     if (input instanceof Uint8Array) {
       this.base += this.position;
-      this.buffer = this.position < this.buffer.length ? joinRest(this.buffer, this.position, input) : input;
+      this.buffer = this.position < this.buffer.length ? concatBytes(this.buffer.subarray(this.position), input) : input;
       this.position = 0;
     }
     const step = this.decode();
@@ -261,12 +261,4 @@ function hexValue(c: number): number {
   const lower = c | 0x20;
   if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
   return -1;
-}
-
-/** The unread rest of `buffer` followed by `input` (when bytes are given before the last ones were all taken). */
-function joinRest(buffer: Uint8Array, position: number, input: Uint8Array): Uint8Array {
-  const out = new Uint8Array(buffer.length - position + input.length);
-  out.set(buffer.subarray(position));
-  out.set(input, buffer.length - position);
-  return out;
 }

@@ -1,9 +1,8 @@
-import { joinBytes } from '../message/bytes';
-import { TransportError, UsageError } from '../message/errors';
+import { TransportError } from '../message/errors';
 import type { HttpResponse } from '../message/response';
-import { encodeChunk, LAST_CHUNK } from '../protocol/chunked-encoder';
 import type { Http1Protocol, Http1Result, Http1Yield } from '../protocol/http1-protocol';
 import { EOF, type Input, type Step } from '../protocol/protocol';
+import { requestBodyWriter } from '../protocol/request-writer';
 import type { Clock } from '../transport/clock';
 import type { Connection } from './connection';
 import type { RequestGuard } from './timeouts';
@@ -14,9 +13,6 @@ export interface ExchangeContext {
   /** How long to wait for `100 Continue` before sending the body anyway. */
   expectContinueTimeout: number;
 }
-
-/** Chunks up to this size go out in one write with their size line; larger ones uncopied, in three. */
-const COALESCE_LIMIT = 16 * 1024;
 
 /**
  * One request and its response over one connection: does the I/O a streaming Http1Protocol asks for. The
@@ -211,46 +207,26 @@ export class Exchange {
   }
 
   /**
-   * Writes a streamed body: chunk-encoded, or as is when the request gave its Content-Length (then checked).
-   * Stops early, without the last chunk, once a final response has cut the upload.
+   * Writes a streamed body, framed by the protocol's body writer (chunk-encoded, or as is and checked against its
+   * Content-Length). Stops early, without the last chunk, once a final response has cut the upload.
    */
   private async sendBody(chunked: boolean): Promise<void> {
     const { request } = this.protocol;
-    const declared = chunked ? undefined : Number(request.headers.get('content-length'));
+    const writer = requestBodyWriter(request, chunked);
     const iterator = (request.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-    let sent = 0;
     let finished = false;
     try {
       for (;;) {
         const { done, value } = await this.context.guard.race(iterator.next());
         if (done) break;
         if (this.bodyCut) return;
-        if (!(value instanceof Uint8Array)) {
-          throw new UsageError('A streamed request body must yield Uint8Array pieces', 'ERR_INVALID_BODY');
-        }
-        sent += value.length;
-        if (declared !== undefined && sent > declared) throw lengthMismatch(declared, sent, 'more');
-        if (!chunked) {
-          if (value.length > 0) await this.write(value);
-        } else if (value.length > 0 && value.length <= COALESCE_LIMIT) {
-          await this.write(joinBytes(encodeChunk(value)));
-        } else {
-          for (const piece of encodeChunk(value)) await this.write(piece);
-        }
+        for (const bytes of writer.write(value)) await this.write(bytes);
       }
       finished = true;
     } finally {
       // Let the body's producer clean up when sending stopped early.
       if (!finished) void Promise.resolve(iterator.return?.()).catch(() => {});
     }
-    if (declared !== undefined && sent !== declared) throw lengthMismatch(declared, sent, 'fewer');
-    if (chunked) await this.write(LAST_CHUNK);
+    for (const bytes of writer.end()) await this.write(bytes);
   }
-}
-
-function lengthMismatch(declared: number, sent: number, what: 'more' | 'fewer'): UsageError {
-  return new UsageError(
-    `The request body stream gave ${what} bytes (${sent}${what === 'more' ? ' so far' : ''}) than its Content-Length of ${declared}`,
-    'ERR_BODY_LENGTH_MISMATCH',
-  );
 }

@@ -53,6 +53,30 @@ describe('ByteCollector', () => {
     expect(collector.bytes().buffer.byteLength).toBe(1024); // the smallest buffer it grows to
   });
 
+  test('hold keeps a few pieces as views and joins them once, in an array of exactly the body', () => {
+    const collector = new ByteCollector();
+    const first = bytes(1, 2);
+    collector.hold(first);
+    expect(collector.bytes()).toBe(first);
+    collector.hold(new Uint8Array(0));
+    collector.hold(bytes(3));
+    collector.hold(bytes(4, 5));
+    const body = collector.bytes();
+    expect(Array.from(body)).toEqual([1, 2, 3, 4, 5]);
+    expect(body.buffer.byteLength).toBe(5);
+    expect(collector.bytes()).toBe(body); // joined once
+  });
+
+  test('hold copies past 16 pieces: the body is then a view of a buffer, not of the pieces', () => {
+    const collector = new ByteCollector();
+    const pieces = Array.from({ length: 40 }, (_, i) => bytes(i));
+    for (const piece of pieces) collector.hold(piece);
+    const body = collector.bytes();
+    expect(Array.from(body)).toEqual(pieces.map((p) => p[0]));
+    expect(body.buffer.byteLength).toBe(1024); // the smallest buffer it grows to
+    expect(pieces.some((p) => p.buffer === body.buffer)).toBe(false);
+  });
+
   test('expectedLength reads one Content-Length, anything else is no hint', () => {
     expect(expectedLength(new Headers([['content-length', '42']]))).toBe(42);
     expect(expectedLength(new Headers())).toBe(0);

@@ -1,5 +1,5 @@
 import { byteString, concatBytes, excerpt, fromByteString, utf8 } from '../../lib/message/bytes';
-import { hasListToken, invalidFieldValueIndex, isToken, listTokens, trimOws } from '../../lib/message/syntax';
+import { hasListToken, invalidFieldValueIndex, isToken, listTokens, skipOws, skipOwsBack, token68End, trimOws } from '../../lib/message/syntax';
 
 describe('syntax', () => {
   it('isToken: tchar only, not empty', () => {
@@ -23,6 +23,21 @@ describe('syntax', () => {
     expect(trimOws('\xa0a\xa0')).toBe('\xa0a\xa0');
     expect(trimOws('\x0ba\x0c')).toBe('\x0ba\x0c');
     expect(trimOws('   ')).toBe('');
+  });
+
+  it('skipOws / skipOwsBack move over SP and HTAB within a range, and stop at its ends', () => {
+    expect(skipOws('a \t b', 1, 5)).toBe(4);
+    expect(skipOws('a  ', 1, 2)).toBe(2);
+    expect(skipOwsBack('a \t b', 0, 4)).toBe(1);
+    expect(skipOwsBack('  ', 1, 2)).toBe(1);
+  });
+
+  it('token68End: token68 chars, then any =, or nothing', () => {
+    expect(token68End('abc+/-._~==', 0)).toBe(11);
+    expect(token68End('x ab== y', 2)).toBe(6);
+    expect(token68End('a=b', 0)).toBe(2);
+    expect(token68End('=abc', 0)).toBe(0);
+    expect(token68End('', 0)).toBe(0);
   });
 });
 
@@ -53,6 +68,10 @@ describe('bytes', () => {
     expect(excerpt(fromByteString('abc'), 3)).toBe('abc⟨end⟩');
     const long = fromByteString('x'.repeat(100));
     expect(excerpt(long, 50, 4)).toBe('…xxxx⟨x⟩xxx…');
+  });
+
+  it('excerpt of a string shows a char above 0xFF as \\u and four hex digits', () => {
+    expect(excerpt('a\u20acb\xff', 1)).toBe('a⟨\\u20ac⟩b\\xff');
   });
 });
 

@@ -59,6 +59,17 @@ export async function resolve(specifier, context, next) {
     expect(out.trim()).toBe('true 200 ok');
   });
 
+  test('io-http/core exports the body writer a caller acts on send-body with', () => {
+    const out = run(
+      `import { requestBodyWriter, HttpRequest } from 'io-http/core';
+       const writer = requestBodyWriter(HttpRequest.get('http://a.test/'), true);
+       const text = (a) => a.map((b) => new TextDecoder().decode(b)).join('');
+       console.log(JSON.stringify(text(writer.write(new TextEncoder().encode('hi'))) + text(writer.end())));`,
+      true,
+    );
+    expect(out.trim()).toBe(JSON.stringify('2\r\nhi\r\n0\r\n\r\n'));
+  });
+
   test('the hook does block built-ins (so the test above can fail)', () => {
     expect(() => run(`await import('io-http/adapters/node-tcp');`, true)).toThrow(/built-in imported/);
   });
