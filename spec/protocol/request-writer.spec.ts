@@ -1,24 +1,9 @@
-import { UsageError } from '../../lib/message/errors';
 import { HttpRequest } from '../../lib/message/request';
 import { Http11Protocol } from '../../lib/protocol/http11-protocol';
 import { ChunkedBodyWriter, COALESCE_LIMIT, LengthBodyWriter, requestBodyWriter } from '../../lib/protocol/request-writer';
-import { latin1 } from './helpers';
-
-const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-function usageCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as UsageError).code;
-  }
-  throw new Error('did not throw');
-}
-
-async function* pieces(...parts: string[]): AsyncIterable<Uint8Array> {
-  for (const part of parts) yield text(part);
-}
+import { pieces } from '../support/body';
+import { latin1, utf8 as text } from '../support/bytes';
+import { usageError } from '../support/failures';
 
 describe('the request body writers', () => {
   it('chunked: a small piece is one write with its size line; an empty one writes nothing; the end is the last chunk', () => {
@@ -47,15 +32,15 @@ describe('the request body writers', () => {
     expect(exact.end()).toEqual([]);
 
     const over = new LengthBodyWriter(2);
-    expect(usageCode(() => over.write(text('abc')))).toBe('ERR_BODY_LENGTH_MISMATCH');
+    usageError(() => over.write(text('abc')), 'ERR_BODY_LENGTH_MISMATCH');
     const under = new LengthBodyWriter(4);
     under.write(text('abc'));
-    expect(usageCode(() => under.end())).toBe('ERR_BODY_LENGTH_MISMATCH');
+    usageError(() => under.end(), 'ERR_BODY_LENGTH_MISMATCH');
   });
 
   it('a piece that is not a Uint8Array is ERR_INVALID_BODY, in either framing', () => {
     for (const writer of [new ChunkedBodyWriter(), new LengthBodyWriter(3)]) {
-      expect(usageCode(() => writer.write('abc' as unknown as Uint8Array))).toBe('ERR_INVALID_BODY');
+      usageError(() => writer.write('abc' as unknown as Uint8Array), 'ERR_INVALID_BODY');
     }
   });
 
