@@ -24,15 +24,28 @@ export { HttpRequest, type HttpRequestInit, type RequestBody } from './message/r
 export { HttpResponse, type HttpResponseInit } from './message/response';
 export { StatusCode } from './message/status';
 export { ByteCollector } from './message/byte-collector';
-export * from './protocol/protocol';
-export * from './protocol/limits';
+// The protocol core: I/O-free state machines driven by resume().
+export { Protocol, EOF, type EndOfInput, type Input, type Step, type WriteYield, type ReadYield } from './protocol/protocol';
+export { defaultLimits, defaultLeniency, type HttpLimits, type Leniency } from './protocol/limits';
+export {
+  Http1Protocol,
+  requestBodyWriter,
+  type BodyWriter,
+  type Http1Options,
+  type Http1Result,
+  type Http1Yield,
+  type HeadYield,
+  type AwaitContinueYield,
+  type SendBodyYield,
+} from './protocol/http1-protocol';
+export { type Framing } from './protocol/framing';
+export { type Redirect } from './protocol/redirect-target';
+export { Http11Protocol } from './protocol/http11-protocol';
+export { Http10Protocol, type Http10Options } from './protocol/http10-protocol';
 export { HeadParser, type StatusLine } from './protocol/head-parser';
 export { ChunkedDecoder, type ChunkedDecoderOptions, type ChunkedResult, type DataYield } from './protocol/chunked-decoder';
 export { encodeChunk, LAST_CHUNK } from './protocol/chunked-encoder';
-export * from './protocol/http1-protocol';
-export * from './protocol/http11-protocol';
-export * from './protocol/http10-protocol';
-export * from './protocol/sse-parser';
+export { SseParser, type SseEvent, type SseYield, type SseResult, type SseParserOptions } from './protocol/sse-parser';
 
 // The transport contract: what adapters implement, and where sessions find them.
 export { type Transport, type TransportFactory, type TransportOptions, type TlsOptions } from './transport/transport';

@@ -12,13 +12,14 @@ export interface HttpLimits {
   maxInterimResponses: number;
 }
 
-export const defaultLimits: HttpLimits = {
+/** The limits a protocol applies when none are given (frozen: a change here would change every later protocol). */
+export const defaultLimits: Readonly<HttpLimits> = Object.freeze({
   maxHeadSize: 16 * 1024,
   maxHeaders: 100,
   maxChunkLineSize: 4 * 1024,
   maxBodySize: Infinity,
   maxInterimResponses: 20,
-};
+});
 
 /**
  * Named leniencies: each accepts a kind of input the RFCs forbid a sender to send. All off by default except
@@ -40,18 +41,18 @@ export interface Leniency {
 }
 
 /** Every leniency off: only what the grammar allows. */
-export const strict: Leniency = {
+export const strict: Readonly<Leniency> = Object.freeze({
   allowBareLf: false,
   allowObsFold: false,
   allowTransferEncodingWithContentLength: false,
-};
+});
 
 /** What a protocol accepts when no leniency is named: strict, but obs-fold unfolded as RFC 9112 §5.2 requires. */
-export const defaultLeniency: Leniency = {
+export const defaultLeniency: Readonly<Leniency> = Object.freeze({
   allowBareLf: false,
   allowObsFold: true,
   allowTransferEncodingWithContentLength: false,
-};
+});
 
 /** The limits in `options`, defaults for the rest: a fixed-shape object (no spreads on the hot path). */
 export function resolveLimits(options: Partial<HttpLimits>): HttpLimits {
