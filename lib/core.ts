@@ -67,5 +67,6 @@ export { StreamingResponse } from './session/streaming-response';
 export { EventStream, EventStreamError, type EventStreamOptions } from './session/event-stream';
 export { DEFAULT_TIMEOUTS, type Timeouts } from './session/timeouts';
 export { type RedirectMode } from './session/redirect';
+export { type RetryOption, type RetryOptions, type Attempt } from './session/retry-policy';
 export { type AuthOptions } from './session/auth';
 export { VERSION, USER_AGENT } from './session/version';

@@ -3,6 +3,7 @@ import { absoluteUrl, HttpRequest, type RequestBody } from '../message/request';
 import { authorization, takeUrlCredentials, type AuthOptions } from './auth';
 import { originOf } from './origin';
 import type { RedirectMode } from './redirect';
+import type { RetryOption } from './retry-policy';
 import type { Timeouts } from './timeouts';
 import { USER_AGENT } from './version';
 
@@ -23,6 +24,8 @@ export interface RequestOptions {
   auth?: AuthOptions;
   redirect?: RedirectMode;
   maxRedirects?: number;
+  /** This request's retry policy, in place of the session's (`false`: none). */
+  retry?: RetryOption;
 }
 
 /** What `send()`, `stream()` and `events()` take: nothing (GET the session URL), a request, or options. */
@@ -45,6 +48,7 @@ export interface PreparedRequest {
   timeout?: number | Timeouts;
   redirect?: RedirectMode;
   maxRedirects?: number;
+  retry?: RetryOption;
 }
 
 /**
@@ -74,7 +78,7 @@ export function prepareRequest(input: RequestInput, defaults: RequestDefaults): 
   if (!headers.has('accept')) headers.append('Accept', '*/*');
   const request = new HttpRequest(given ? given.method : (options.method ?? 'GET'), url, { headers, body: given ? given.body : options.body });
 
-  return { request, signal: options.signal, timeout: options.timeout, redirect: options.redirect, maxRedirects: options.maxRedirects };
+  return { request, signal: options.signal, timeout: options.timeout, redirect: options.redirect, maxRedirects: options.maxRedirects, retry: options.retry };
 }
 
 /** `input` with `edit` applied to its header fields (for the fields `events()` sets). */

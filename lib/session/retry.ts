@@ -2,7 +2,7 @@ import { IncompleteMessageError, TransportError } from '../message/errors';
 import type { HttpRequest } from '../message/request';
 
 /** Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2). */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 /**
  * Whether a request may be sent again after its kept-alive connection died unanswered: an idempotent method

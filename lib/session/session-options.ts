@@ -6,6 +6,7 @@ import { Http11Protocol } from '../protocol/http11-protocol';
 import type { AuthOptions } from './auth';
 import type { Clock } from '../transport/clock';
 import type { RedirectMode } from './redirect';
+import type { RetryOption } from './retry-policy';
 import type { TransportRegistry } from '../transport/registry';
 import type { Timeouts } from './timeouts';
 import type { TlsOptions, TransportFactory } from '../transport/transport';
@@ -43,6 +44,12 @@ export interface SessionOptions {
   redirect?: RedirectMode;
   /** Redirects followed at most for one request (default 20). */
   maxRedirects?: number;
+  /**
+   * Send a request again on a retryable status (408, 429, 500, 502, 503, 504) or a transient failure, for
+   * idempotent methods: a number of retries, or `RetryOptions`. Default: none (a request on a kept-alive
+   * connection that died unanswered is still sent again once, see docs/session.md). A request may set its own.
+   */
+  retry?: RetryOption;
   /** Follow redirects from https to http (default false: RedirectError 'ERR_REDIRECT_INSECURE'). */
   allowInsecureRedirect?: boolean;
   /** Credentials for the session URL's origin. Credentials in the session URL are Basic auth. */

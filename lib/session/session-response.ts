@@ -1,5 +1,6 @@
 import { challengesOf, type Challenge } from '../auth/challenge';
 import { HttpResponse } from '../message/response';
+import type { Attempt } from './retry-policy';
 
 /** One redirect the session followed. */
 export interface RedirectHop {
@@ -28,6 +29,8 @@ export interface ResponseFacts {
   readonly redirects: RedirectHop[];
   /** Where the time went. */
   readonly timings: ResponseTimings;
+  /** Every attempt of the request, the last one included (one, unless the retry policy sent it again). */
+  readonly attempts: Attempt[];
 }
 
 /** A complete response as `Session.send()` returns it: the message with its body, and the session's facts. */
@@ -35,12 +38,14 @@ export class SessionResponse extends HttpResponse implements ResponseFacts {
   readonly url: string;
   readonly redirects: RedirectHop[];
   readonly timings: ResponseTimings;
+  readonly attempts: Attempt[];
 
   constructor(head: HttpResponse, body: Uint8Array, facts: ResponseFacts) {
     super({ version: head.version, status: head.status, reason: head.reason, headers: head.headers, body, trailers: head.trailers, interim: head.interim });
     this.url = facts.url;
     this.redirects = facts.redirects;
     this.timings = facts.timings;
+    this.attempts = facts.attempts;
   }
 
   /**

@@ -14,6 +14,7 @@ import { followRedirect, type RedirectPolicy } from './redirect';
 import { defaultRegistry, type TransportRegistry } from '../transport/registry';
 import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
 import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
+import { failedAttempt, RetryPolicy, type Attempt } from './retry-policy';
 import { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
 import { ResponseBody } from './response-body';
 import { SessionResponse, type RedirectHop, type ResponseFacts } from './session-response';
@@ -45,8 +46,8 @@ interface Active extends Hop {
   startedAt: number;
 }
 
-/** Bytes of a redirect response's body read to keep its connection; a longer body closes it instead. */
-const REDIRECT_BODY_LIMIT = 64 * 1024;
+/** Bytes of a dropped response's body (a redirect, a retried one) read to keep its connection; a longer body closes it. */
+const DROPPED_BODY_LIMIT = 64 * 1024;
 
 /** Reads and drops a body; false if it ran past `limit` bytes (the rest is left unread). */
 async function drain(exchange: Exchange, limit: number): Promise<boolean> {
@@ -83,6 +84,8 @@ export class Session implements AsyncDisposable {
   private readonly protocolFactory: ProtocolFactory;
   /** The session's timeouts over the defaults: what a request without its own uses. */
   private readonly timeouts: Timeouts;
+  /** The session's retry policy; undefined for none (a request may set its own). */
+  private readonly retry: RetryPolicy | undefined;
   private readonly pool: ConnectionPool;
   /** The guards of the requests (and reconnection waits) in progress: close() fails them. */
   private readonly inProgress = new Set<RequestGuard>();
@@ -103,6 +106,7 @@ export class Session implements AsyncDisposable {
     this.defaults = { url: this.url, headers: new Headers(options.headers), auth };
     this.protocolFactory = options.protocolFactory ?? defaultProtocolFactory(version);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.retry = RetryPolicy.of(options.retry);
     const connections = options.connections ?? DEFAULT_CONNECTIONS;
     if (!Number.isInteger(connections) || connections < 1) {
       throw new UsageError(`connections must be a whole number of at least 1, got ${String(connections)}`, 'ERR_INVALID_OPTION');
@@ -167,17 +171,51 @@ export class Session implements AsyncDisposable {
     return new StreamingResponse(active.response, active.facts, body);
   }
 
-  /** Takes the request's turn and runs it, following redirects, until the head of the final response. */
+  /**
+   * Runs a request until the head of its final response: following redirects, and sending it again when the
+   * retry policy says so (a retryable status or a transient failure), after the wait it says.
+   */
   private async begin(input: RequestInput, totalUntilHead: boolean): Promise<Active> {
     if (this.closeReason) throw new UsageError('The session is closed', 'ERR_SESSION_CLOSED');
     const startedAt = this.clock.now();
     const prepared = prepareRequest(input, this.defaults);
     const guard = new RequestGuard(this.clock, this.timeoutsOf(prepared), [this.options.signal, prepared.signal], this.inProgress);
     guard.start('total');
+    try {
+      if (guard.failure) throw guard.failure;
+      const retry = prepared.retry === undefined ? this.retry : RetryPolicy.of(prepared.retry);
+      const attempts: Attempt[] = [];
+      for (let attempt = 1; ; attempt++) {
+        let active: Active;
+        try {
+          active = await this.follow(prepared, guard, startedAt, attempts);
+        } catch (error) {
+          const wait = retry && !guard.failure ? retry.afterError(prepared.request, error, attempt) : undefined;
+          if (wait === undefined) throw error;
+          attempts.push(failedAttempt(error, wait));
+          await guard.sleep(wait);
+          continue;
+        }
+        const wait = retry?.afterResponse(active.exchange.protocol.request, active.response, attempt);
+        attempts.push({ status: active.response.status, wait: wait ?? 0 });
+        if (wait === undefined) {
+          if (totalUntilHead) guard.stop('total');
+          return active;
+        }
+        await this.drop(active.connection, active.exchange);
+        await guard.sleep(wait);
+      }
+    } catch (error) {
+      guard.dispose();
+      throw error;
+    }
+  }
+
+  /** Sends the request and follows its redirects, until the head of the final response. */
+  private async follow(prepared: PreparedRequest, guard: RequestGuard, startedAt: number, attempts: Attempt[]): Promise<Active> {
     /** The connection of a hop whose response has not ended: closed if anything fails. */
     let unsettled: Connection | undefined;
     try {
-      if (guard.failure) throw guard.failure;
       const policy = this.redirectPolicy(prepared);
       const redirects: RedirectHop[] = [];
       let request = prepared.request;
@@ -190,10 +228,7 @@ export class Session implements AsyncDisposable {
         const { exchange, response } = hop;
         const redirect = policy.mode === 'manual' ? undefined : exchange.protocol.redirectOf(response);
         if (redirect) {
-          // A small body is read and dropped so the connection can carry the next hop; past the limit it is
-          // not worth reading (a peer could send one without end): the connection is closed instead.
-          if (await drain(exchange, REDIRECT_BODY_LIMIT)) this.settle(hop.connection, exchange);
-          else void this.discard(hop.connection);
+          await this.drop(hop.connection, exchange);
           unsettled = undefined;
           redirects.push({ status: response.status, url: request.url.href });
           request = followRedirect(request, response, redirect, redirects.length - 1, policy);
@@ -202,14 +237,27 @@ export class Session implements AsyncDisposable {
         const now = this.clock.now();
         const timings: ResponseFacts['timings'] = { firstByte: (exchange.firstByteAt ?? now) - startedAt, total: now - startedAt };
         if (hop.connectTime !== undefined) timings.connect = hop.connectTime;
-        const facts: ResponseFacts = { url: request.url.href, redirects, timings };
-        if (totalUntilHead) guard.stop('total');
+        const facts: ResponseFacts = { url: request.url.href, redirects, timings, attempts };
         // Listed field by field: a spread of `hop` here gave each Active a slow, dictionary-mode shape.
         return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, facts, guard, startedAt };
       }
     } catch (error) {
       if (unsettled) void this.discard(unsettled);
-      guard.dispose();
+      throw error;
+    }
+  }
+
+  /**
+   * Drops a response that will not be handed out (a redirect, a retried one). A small body is read so the
+   * connection can carry the next request; past the limit it is not worth reading (a peer could send one
+   * without end): the connection is closed instead.
+   */
+  private async drop(connection: Connection, exchange: Exchange): Promise<void> {
+    try {
+      if (await drain(exchange, DROPPED_BODY_LIMIT)) this.settle(connection, exchange);
+      else void this.discard(connection);
+    } catch (error) {
+      void this.discard(connection);
       throw error;
     }
   }

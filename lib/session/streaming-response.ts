@@ -3,6 +3,7 @@ import { UsageError } from '../message/errors';
 import type { Headers } from '../message/headers';
 import { parseJson, type HttpResponse } from '../message/response';
 import type { ResponseBody } from './response-body';
+import type { Attempt } from './retry-policy';
 import type { RedirectHop, ResponseFacts, ResponseTimings } from './session-response';
 
 const utf8Decoder = new TextDecoder();
@@ -24,6 +25,7 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
   readonly url: string;
   readonly redirects: RedirectHop[];
   readonly timings: ResponseTimings;
+  readonly attempts: Attempt[];
   /** The body, piece by piece. */
   readonly body: AsyncIterable<Uint8Array>;
   private used = false;
@@ -41,6 +43,7 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
     this.url = facts.url;
     this.redirects = facts.redirects;
     this.timings = facts.timings;
+    this.attempts = facts.attempts;
     this.body = { [Symbol.asyncIterator]: () => this.iterate() };
   }
 
