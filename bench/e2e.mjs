@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Client } from 'undici';
+import { Client, Pool } from 'undici';
 import { flags, importDist, median, ratio, si, since, spread, table } from './harness.mjs';
 
 const { EOF, Http11Protocol, HttpRequest } = await importDist('core.mjs');
@@ -113,6 +113,34 @@ async function ioHttpProtocolClient(origin) {
   return { get, close: () => transport.close() };
 }
 
+/** Concurrent requests per batch, and connections of the pooled clients. */
+const CONCURRENCY = 16;
+
+/**
+ * `Promise.all` of 16 GETs per call: one default io-http Session (its pool: 16 connections by default) against
+ * undici's Pool with 16 connections. `get` returns one body (all are checked by length).
+ */
+async function concurrentClients(origin, Session) {
+  const batch = (one) => async (path) => {
+    const bodies = await Promise.all(Array.from({ length: CONCURRENCY }, () => one(path)));
+    if (bodies.some((b) => b.length !== bodies[0].length)) throw new Error('bodies of different lengths');
+    return bodies[0];
+  };
+  const session = new Session(origin, { transport: new NodeTcp() });
+  const pool = new Pool(origin, { connections: CONCURRENCY });
+  return [
+    { name: 'io-http Session ×16', get: batch(async (path) => (await session.send({ path })).body), close: () => session.close() },
+    {
+      name: 'undici Pool ×16',
+      get: batch(async (path) => {
+        const { body } = await pool.request({ path, method: 'GET' });
+        return new Uint8Array(await body.arrayBuffer());
+      }),
+      close: () => pool.close(),
+    },
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 /**
@@ -175,13 +203,21 @@ export async function runE2E({ quick = false } = {}) {
     process.stderr.write('  e2e: small done\n');
     const large = await measureAsync(clients, '/large', LARGE_LENGTH, largeOpts);
     process.stderr.write('  e2e: large done\n');
-
     // Each client must have used exactly one connection for all its requests.
     const stats = await server.stats();
     if (stats.connections !== clients.length) {
       process.stderr.write(`  e2e: WARNING: the server saw ${stats.connections} connections for ${clients.length} clients\n`);
     }
-    return { session: Boolean(Session), clients: clients.map((c) => c.name), small, large, serverConnections: stats.connections, serverRequests: stats.requests };
+
+    let concurrent;
+    if (Session) {
+      const pooled = await concurrentClients(server.origin, Session);
+      made.push(...pooled);
+      const batchOpts = { ...smallOpts, maxPerRound: Math.ceil(smallOpts.maxPerRound / CONCURRENCY) };
+      concurrent = await measureAsync(pooled, '/small', SMALL_LENGTH, batchOpts);
+      process.stderr.write('  e2e: concurrent done\n');
+    }
+    return { session: Boolean(Session), clients: clients.map((c) => c.name), small, large, concurrent, serverConnections: stats.connections, serverRequests: stats.requests };
   } finally {
     for (const c of made) await c.close().catch(() => {});
     await server.stop();
@@ -204,6 +240,20 @@ export function e2eTable(e) {
         r.cpuUsPerRequest.toFixed(0),
         name === base ? '' : ratio(res[base].rate, r.rate),
         name === base ? '' : ratio(r.cpuUsPerRequest, res[base].cpuUsPerRequest),
+        `${(r.spread * 100).toFixed(0)}%`,
+      ]);
+    }
+  }
+  if (e.concurrent) {
+    const [io, un] = ['io-http Session ×16', 'undici Pool ×16'].map((name) => e.concurrent[name]);
+    for (const [name, r] of [['io-http Session ×16', io], ['undici Pool ×16', un]]) {
+      rows.push([
+        `16 × small GET, Promise.all: ${name}`,
+        si(r.rate * CONCURRENCY),
+        ((r.rate * CONCURRENCY * SMALL_LENGTH) / 1e6).toFixed(2),
+        (r.cpuUsPerRequest / CONCURRENCY).toFixed(0),
+        r === io ? '' : ratio(io.rate, un.rate),
+        r === io ? '' : ratio(un.cpuUsPerRequest, io.cpuUsPerRequest),
         `${(r.spread * 100).toFixed(0)}%`,
       ]);
     }

@@ -62,6 +62,12 @@ try {
       rows.push([`${label}: ${base} vs ${other}`, cell(res[base]), cell(res[other]), ratio(res[other].cpuUsPerRequest, res[base].cpuUsPerRequest), ratio(res[base].rate, res[other].rate)]);
     }
   }
+  if (e2e.concurrent) {
+    const io = e2e.concurrent['io-http Session ×16'];
+    const un = e2e.concurrent['undici Pool ×16'];
+    const cell = (r) => `${si(r.rate * 16)} req/s, ${(r.cpuUsPerRequest / 16).toFixed(0)} µs CPU`;
+    rows.push(['e2e 16 × small GET in parallel: io-http Session vs undici Pool(16)', cell(io), cell(un), ratio(un.cpuUsPerRequest, io.cpuUsPerRequest), ratio(io.rate, un.rate)]);
+  }
   console.log('\nSummary (ratio = io-http / other; > 1 means io-http is faster). Parser rates are per CPU-second;');
   console.log('e2e "ratio (CPU time)" compares the client process\'s CPU time per request, "wall clock" the req/s.\n');
   console.log(table(rows));
