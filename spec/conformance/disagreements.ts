@@ -22,7 +22,8 @@ export interface Case {
 
 export interface Disagreement {
   id: string;
-  explains(c: Case): boolean;
+  /** `applied`: the classes whose leniency counterfactual is already applied (each is tried once). */
+  explains(c: Case, applied: ReadonlySet<string>): boolean;
 }
 
 const ioAccepts = (c: Case): c is Case & { io: Accepted; ll: Rejected } => c.io.accepted && !c.ll.accepted;
@@ -41,14 +42,14 @@ export const disagreements: Disagreement[] = [
     // RFC 9112 §5.2: a user agent MUST replace each obs-fold in a response with SP; llhttp refuses them.
     // Precise: io-http with allowObsFold: false must then agree with llhttp (or differ only in other classes).
     id: 'obs-fold',
-    explains: (c) => ioAccepts(c) && /\n[ \t]/.test(c.input) && explainedWith(c, 'obs-fold', { allowObsFold: false }),
+    explains: (c, applied) => ioAccepts(c) && /\n[ \t]/.test(c.input) && explainedWith(c, applied, 'obs-fold'),
   },
   {
     // RFC 9112 §2.2: a recipient MAY take a bare LF as a line end; io-http does so only with allowBareLf. llhttp
     // skips bare LFs before the status line. Precise: io-http with allowBareLf must then agree with llhttp (or
     // differ only in other classes).
     id: 'bare-lf',
-    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_LINE_END' && explainedWith(c, 'bare-lf', { allowBareLf: true }),
+    explains: (c, applied) => llAccepts(c) && c.io.error === 'ERR_INVALID_LINE_END' && explainedWith(c, applied, 'bare-lf'),
   },
   {
     // RFC 9110 §2.5: a higher minor version is read as the highest one implemented; llhttp refuses 1.2–1.9.
@@ -175,16 +176,25 @@ function withoutWhitespace(line: string): string {
 }
 
 /** The ids of the classes that explain `c`. */
-export function explain(c: Case): string[] {
-  return disagreements.filter((d) => d.explains(c)).map((d) => d.id);
+export function explain(c: Case, applied: ReadonlySet<string> = new Set()): string[] {
+  return disagreements.filter((d) => !applied.has(d.id) && d.explains(c, applied)).map((d) => d.id);
 }
 
+/** The leniency that makes a class go away: io-http with it answers as llhttp does. */
+const COUNTERFACTUALS: Record<string, Http1Options> = {
+  'obs-fold': { allowObsFold: false },
+  'bare-lf': { allowBareLf: true },
+};
+
 /**
- * Whether io-http with `options` (the leniency that makes class `id` go away) agrees with llhttp, or still
- * differs but only in ways other classes explain.
+ * Whether the counterfactual of `id` (on top of those already `applied`) changes io-http's answer to llhttp's,
+ * or to one that differs only in ways other classes explain.
  */
-function explainedWith(c: Case, id: string, options: Http1Options): boolean {
+function explainedWith(c: Case, applied: ReadonlySet<string>, id: string): boolean {
+  const all = new Set([...applied, id]);
+  const options = Object.assign({}, ...[...all].map((a) => COUNTERFACTUALS[a])) as Http1Options;
   const io = ioHttpVerdict(bytes(c.input), c.method, options);
+  if (differences(io, c.io).length === 0) return false; // the leniency plays no part here
   const diff = differences(io, c.ll);
-  return diff.length === 0 || explain({ ...c, io, diff }).some((other) => other !== id);
+  return diff.length === 0 || explain({ ...c, io, diff }, all).length > 0;
 }
