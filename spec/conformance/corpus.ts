@@ -61,6 +61,7 @@ export const corpus: Vector[] = [
   { name: 'chunked, extension not a token', input: chunked('5;a:b\r\nhello\r\n0\r\n\r\n') },
   { name: 'chunked, empty extension', input: chunked('5;\r\nhello\r\n0\r\n\r\n') },
   { name: 'chunked, empty extension between two', input: chunked('5;;a=b\r\nhello\r\n0\r\n\r\n'), disagrees: 'chunk-extension-empty-name' },
+  { name: 'chunked, extension without a name', input: chunked('5;=b\r\nhello\r\n0\r\n\r\n'), disagrees: 'chunk-extension-empty-name' },
   { name: 'chunked, extension value not a token', input: chunked('5;a=b/c\r\nhello\r\n0\r\n\r\n') },
   { name: 'chunked, quoted-pair in an extension', input: chunked('5;a="\\"\\\\"\r\nhello\r\n0\r\n\r\n') },
   { name: 'chunked, no size', input: chunked('\r\nhello\r\n0\r\n\r\n') },

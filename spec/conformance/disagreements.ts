@@ -123,10 +123,10 @@ export const disagreements: Disagreement[] = [
     },
   },
   {
-    // RFC 9112 §7.1.1: every ';' starts an extension with a name, so `;;` is outside the grammar; io-http refuses
-    // it, llhttp skips the empty one (though it refuses a ';' right before the CRLF).
+    // RFC 9112 §7.1.1: every ';' starts an extension with a name, so `;;` and `;=b` are outside the grammar;
+    // io-http refuses them, llhttp takes them (though it refuses a ';' right before the CRLF).
     id: 'chunk-extension-empty-name',
-    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_CHUNK' && /(?:^|\n)[0-9a-fA-F]+[^\r\n]*;[ \t]*;/.test(c.input),
+    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_CHUNK' && /(?:^|\n)[0-9a-fA-F]+[^\r\n]*;[ \t]*[;=]/.test(c.input),
   },
   {
     // RFC 9112 §2.2: a bare CR is invalid (or replaced with SP); io-http refuses it. llhttp skips one before the
