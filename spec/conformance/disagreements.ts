@@ -62,6 +62,12 @@ export const disagreements: Disagreement[] = [
     explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_STATUS_LINE' && statusLines(c.input).some((l) => /^\n?HTTP\/(?!1\.)\d\.\d /.test(l)),
   },
   {
+    // RFC 9110 §15: a status code's first digit is its class, 1 to 5; io-http takes 100–999 and refuses the
+    // rest. llhttp takes any three digits.
+    id: 'status-below-100',
+    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_STATUS_LINE' && statusLines(c.input).some((l) => /^\n?HTTP\/\d\.\d 0\d\d/.test(l)),
+  },
+  {
     // RFC 9112 §4: the reason is informational, but a NUL in it is refused (docs/conformance.md).
     id: 'reason-nul',
     explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_STATUS_LINE' && statusLines(c.input).some((l) => l.includes('\0')),
