@@ -4,6 +4,7 @@
  * whether one disagreeing case belongs to the class: from the input and both verdicts, never from io-http's
  * code alone, so that a new way to disagree is not swallowed by an old class.
  */
+import type { Http1Options } from '../../lib/protocol/http1-protocol';
 import { bytesOf } from '../support/bytes';
 import { ioHttpVerdict } from './io-http';
 import { llhttpVerdict } from './llhttp';
@@ -21,7 +22,8 @@ export interface Case {
 
 export interface Disagreement {
   id: string;
-  explains(c: Case): boolean;
+  /** `applied`: the classes whose leniency counterfactual is already applied (each is tried once). */
+  explains(c: Case, applied: ReadonlySet<string>): boolean;
 }
 
 const ioAccepts = (c: Case): c is Case & { io: Accepted; ll: Rejected } => c.io.accepted && !c.ll.accepted;
@@ -38,15 +40,16 @@ const statusLines = (input: string) => input.match(/(?:^|\n)\r*HTTP\/[^\n]*/g) ?
 export const disagreements: Disagreement[] = [
   {
     // RFC 9112 §5.2: a user agent MUST replace each obs-fold in a response with SP; llhttp refuses them.
-    // Precise: io-http with allowObsFold: false must then agree with llhttp.
+    // Precise: io-http with allowObsFold: false must then agree with llhttp (or differ only in other classes).
     id: 'obs-fold',
-    explains: (c) => ioAccepts(c) && /\n[ \t]/.test(c.input) && differences(ioHttpVerdict(bytesOf(c.input), c.method, { allowObsFold: false }), c.ll).length === 0,
+    explains: (c, applied) => ioAccepts(c) && /\n[ \t]/.test(c.input) && explainedWith(c, applied, 'obs-fold'),
   },
   {
     // RFC 9112 §2.2: a recipient MAY take a bare LF as a line end; io-http does so only with allowBareLf. llhttp
-    // skips bare LFs before the status line. Precise: io-http with allowBareLf must then agree with llhttp.
+    // skips bare LFs before the status line. Precise: io-http with allowBareLf must then agree with llhttp (or
+    // differ only in other classes).
     id: 'bare-lf',
-    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_LINE_END' && differences(ioHttpVerdict(bytesOf(c.input), c.method, { allowBareLf: true }), c.ll).length === 0,
+    explains: (c, applied) => llAccepts(c) && c.io.error === 'ERR_INVALID_LINE_END' && explainedWith(c, applied, 'bare-lf'),
   },
   {
     // RFC 9110 §2.5: a higher minor version is read as the highest one implemented; llhttp refuses 1.2–1.9.
@@ -57,6 +60,12 @@ export const disagreements: Disagreement[] = [
     // io-http speaks HTTP/1.x only; llhttp takes any single-digit major version (0.9, 2.0, …).
     id: 'other-major-version',
     explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_STATUS_LINE' && statusLines(c.input).some((l) => /^\n?HTTP\/(?!1\.)\d\.\d /.test(l)),
+  },
+  {
+    // RFC 9110 §15: a status code's first digit is its class, 1 to 5; io-http takes 100–999 and refuses the
+    // rest. llhttp takes any three digits.
+    id: 'status-below-100',
+    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_STATUS_LINE' && statusLines(c.input).some((l) => /^\n?HTTP\/\d\.\d 0\d\d/.test(l)),
   },
   {
     // RFC 9112 §4: the reason is informational, but a NUL in it is refused (docs/conformance.md).
@@ -120,10 +129,10 @@ export const disagreements: Disagreement[] = [
     },
   },
   {
-    // RFC 9112 §7.1.1: every ';' starts an extension with a name, so `;;` is outside the grammar; io-http refuses
-    // it, llhttp skips the empty one (though it refuses a ';' right before the CRLF).
+    // RFC 9112 §7.1.1: every ';' starts an extension with a name, so `;;` and `;=b` are outside the grammar;
+    // io-http refuses them, llhttp takes them (though it refuses a ';' right before the CRLF).
     id: 'chunk-extension-empty-name',
-    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_CHUNK' && /(?:^|\n)[0-9a-fA-F]+[^\r\n]*;[ \t]*;/.test(c.input),
+    explains: (c) => llAccepts(c) && c.io.error === 'ERR_INVALID_CHUNK' && /(?:^|\n)[0-9a-fA-F]+[^\r\n]*;[ \t]*[;=]/.test(c.input),
   },
   {
     // RFC 9112 §2.2: a bare CR is invalid (or replaced with SP); io-http refuses it. llhttp skips one before the
@@ -173,6 +182,25 @@ function withoutWhitespace(line: string): string {
 }
 
 /** The ids of the classes that explain `c`. */
-export function explain(c: Case): string[] {
-  return disagreements.filter((d) => d.explains(c)).map((d) => d.id);
+export function explain(c: Case, applied: ReadonlySet<string> = new Set()): string[] {
+  return disagreements.filter((d) => !applied.has(d.id) && d.explains(c, applied)).map((d) => d.id);
+}
+
+/** The leniency that makes a class go away: io-http with it answers as llhttp does. */
+const COUNTERFACTUALS: Record<string, Http1Options> = {
+  'obs-fold': { allowObsFold: false },
+  'bare-lf': { allowBareLf: true },
+};
+
+/**
+ * Whether the counterfactual of `id` (on top of those already `applied`) changes io-http's answer to llhttp's,
+ * or to one that differs only in ways other classes explain.
+ */
+function explainedWith(c: Case, applied: ReadonlySet<string>, id: string): boolean {
+  const all = new Set([...applied, id]);
+  const options = Object.assign({}, ...[...all].map((a) => COUNTERFACTUALS[a])) as Http1Options;
+  const io = ioHttpVerdict(bytesOf(c.input), c.method, options);
+  if (differences(io, c.io).length === 0) return false; // the leniency plays no part here
+  const diff = differences(io, c.ll);
+  return diff.length === 0 || explain({ ...c, io, diff }, all).length > 0;
 }

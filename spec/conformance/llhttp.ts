@@ -82,7 +82,8 @@ export function llhttpVerdict(input: Uint8Array, method = 'GET'): Verdict {
   }) as never;
   parser.initialize(HTTPParser.RESPONSE, {}, 0, HTTPParser.kLenientNone);
   try {
-    const final = () => done.findIndex((m) => m.status >= 200 || m.status === 101 || m.upgrade);
+    // Interim: 1xx but 101. llhttp takes any three digits, so a status below 100 is final here.
+    const final = () => done.findIndex((m) => m.status < 100 || m.status >= 200 || m.status === 101 || m.upgrade);
     const executed = parser.execute(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
     // An upgrade stops the parser at the head: what follows is another protocol.
     if (current?.upgrade) done.push(current);
