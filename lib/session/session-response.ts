@@ -35,12 +35,19 @@ export class SessionResponse extends HttpResponse implements ResponseFacts {
   readonly url: string;
   readonly redirects: RedirectHop[];
   readonly timings: ResponseTimings;
+  /**
+   * The content codings the session undid, as `Content-Encoding` lists them; `[]` when `body` is as received.
+   * The headers are as received: when this is not empty, `Content-Encoding` and `Content-Length` describe the
+   * bytes on the wire, not `body`.
+   */
+  readonly decodedEncodings: readonly string[];
 
-  constructor(head: HttpResponse, body: Uint8Array, facts: ResponseFacts) {
+  constructor(head: HttpResponse, body: Uint8Array, facts: ResponseFacts, decodedEncodings: readonly string[] = []) {
     super({ version: head.version, status: head.status, reason: head.reason, headers: head.headers, body, trailers: head.trailers, interim: head.interim });
     this.url = facts.url;
     this.redirects = facts.redirects;
     this.timings = facts.timings;
+    this.decodedEncodings = decodedEncodings;
   }
 
   /**

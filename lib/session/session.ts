@@ -14,12 +14,13 @@ import { followRedirect, type RedirectPolicy } from './redirect';
 import { defaultRegistry, type TransportRegistry } from '../transport/registry';
 import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
 import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
-import { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
+import { decodingPolicy, defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
 import { ResponseBody } from './response-body';
 import { SessionResponse, type RedirectHop, type ResponseFacts } from './session-response';
 import { StreamingResponse } from './streaming-response';
 import { activeTimeout, DEFAULT_TIMEOUTS, RequestGuard, type Timeouts } from './timeouts';
 import type { Transport, TransportFactory } from '../transport/transport';
+import type { DecodingPolicy } from '../decoding/decoded-body';
 
 /** What a reconnection wait is guarded with: shared, never written to. */
 const NO_TIMEOUTS: Timeouts = {};
@@ -40,6 +41,7 @@ interface Active extends Hop {
   /** Ends the request's turn: the next one may start. */
   release: () => void;
   startedAt: number;
+  decoding: DecodingPolicy;
 }
 
 /** Bytes of a redirect response's body read to keep its connection; a longer body closes it instead. */
@@ -97,7 +99,7 @@ export class Session implements AsyncDisposable {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.registry = options.registry ?? defaultRegistry;
-    this.defaults = { url: this.url, headers: new Headers(options.headers), auth };
+    this.defaults = { url: this.url, headers: new Headers(options.headers), auth, decoding: decodingPolicy(options) };
     this.protocolFactory = options.protocolFactory ?? defaultProtocolFactory(version);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   }
@@ -105,8 +107,8 @@ export class Session implements AsyncDisposable {
   /** Sends a request (default: GET the session URL) and reads its whole response. */
   async send(input?: RequestInput): Promise<SessionResponse> {
     const active = await this.begin(input, false);
-    const body = await this.bodyOf(active).collect();
-    return new SessionResponse(active.response, body, active.facts);
+    const body = this.bodyOf(active);
+    return new SessionResponse(active.response, await body.collect(), active.facts, body.decodedEncodings);
   }
 
   /**
@@ -201,7 +203,7 @@ export class Session implements AsyncDisposable {
         const facts: ResponseFacts = { url: request.url.href, redirects, timings };
         if (totalUntilHead) guard.stop('total');
         // Listed field by field: a spread of `hop` here gave each Active a slow, dictionary-mode shape.
-        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, facts, guard, release, startedAt };
+        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, facts, guard, release, startedAt, decoding: prepared.decoding };
       }
     } catch (error) {
       if (unsettled) void this.discard(unsettled);
@@ -275,7 +277,7 @@ export class Session implements AsyncDisposable {
 
   /** The body of an active request: its end keeps the connection if allowed, giving it up closes it; both let the next request go. */
   private bodyOf(active: Active): ResponseBody {
-    return new ResponseBody(active.exchange, active.response, {
+    return new ResponseBody(active.exchange, active.response, active.decoding, {
       end: () => {
         this.settle(active.connection, active.exchange);
         active.facts.timings.total = this.clock.now() - active.startedAt;

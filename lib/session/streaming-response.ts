@@ -24,6 +24,8 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
   readonly url: string;
   readonly redirects: RedirectHop[];
   readonly timings: ResponseTimings;
+  /** As `SessionResponse.decodedEncodings`: the content codings undone from `body` (the headers are as received). */
+  readonly decodedEncodings: readonly string[];
   /** The body, piece by piece. */
   readonly body: AsyncIterable<Uint8Array>;
   private used = false;
@@ -41,6 +43,7 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
     this.url = facts.url;
     this.redirects = facts.redirects;
     this.timings = facts.timings;
+    this.decodedEncodings = source.decodedEncodings;
     this.body = { [Symbol.asyncIterator]: () => this.iterate() };
   }
 
