@@ -21,7 +21,8 @@ export interface BodySettlement {
 export class ResponseBody {
   /** The content codings undone, as `Content-Encoding` lists them; `[]` when the body is as received. */
   readonly decodedEncodings: readonly string[];
-  private readonly source: ByteSource;
+  /** The body undone from its codings; undefined when it is read from the exchange as it is. */
+  private readonly decoded: ByteSource | undefined;
   private over = false;
 
   constructor(
@@ -31,16 +32,17 @@ export class ResponseBody {
     decoding: DecodingPolicy,
     private readonly settlement: BodySettlement,
   ) {
-    const wire: ByteSource = { next: () => exchange.nextData(), cancel: () => {} };
     this.decodedEncodings = encodingsToUndo(decoding, exchange.protocol.request.method, head);
-    this.source = this.decodedEncodings.length > 0 ? new DecodedBody(wire, this.decodedEncodings, decoding) : wire;
+    if (this.decodedEncodings.length > 0) {
+      this.decoded = new DecodedBody({ next: () => exchange.nextData(), cancel: () => {} }, this.decodedEncodings, decoding);
+    }
   }
 
   /** The next piece, or `null` at the end (then the request is settled). */
   async next(): Promise<Uint8Array | null> {
     if (this.over) return null;
     try {
-      const piece = await this.source.next();
+      const piece = await (this.decoded ? this.decoded.next() : this.exchange.nextData());
       if (piece === null) this.finish();
       return piece;
     } catch (error) {
@@ -51,7 +53,7 @@ export class ResponseBody {
 
   /** The whole body in one array (sized from `Content-Length` when there is one and it is the size of the body). */
   async collect(): Promise<Uint8Array> {
-    const body = new ByteCollector(this.decodedEncodings.length > 0 ? 0 : expectedLength(this.head.headers));
+    const body = new ByteCollector(this.decoded ? 0 : expectedLength(this.head.headers));
     for (let piece = await this.next(); piece !== null; piece = await this.next()) body.push(piece);
     return body.bytes();
   }
@@ -60,7 +62,7 @@ export class ResponseBody {
   cancel(): Promise<void> {
     if (this.over) return Promise.resolve();
     this.over = true;
-    this.source.cancel();
+    this.decoded?.cancel();
     return this.settlement.abandon();
   }
 
