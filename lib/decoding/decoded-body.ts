@@ -1,7 +1,7 @@
 import { ContentDecodingError, HttpError, LimitError } from '../message/errors';
 import type { HttpResponse } from '../message/response';
 import { prepend, type ByteSource } from './byte-source';
-import type { DecoderRegistry } from './registry';
+import { defaultDecoders, type DecoderRegistry } from './registry';
 
 /** How a session decodes response bodies (docs/session.md, Content decoding). */
 export interface DecodingPolicy {
@@ -23,6 +23,16 @@ export const DEFAULT_DECODING_LIMITS: Pick<DecodingPolicy, 'maxDecodedSize' | 'm
   maxDecodedSize: Infinity,
   maxDecodedRatio: 1000,
 };
+
+/** A decoding policy from options (a session's): what they leave out is the default. */
+export function decodingPolicy(options: Partial<DecodingPolicy>): DecodingPolicy {
+  return {
+    decompress: options.decompress ?? true,
+    decoders: options.decoders ?? defaultDecoders,
+    maxDecodedSize: options.maxDecodedSize ?? DEFAULT_DECODING_LIMITS.maxDecodedSize,
+    maxDecodedRatio: options.maxDecodedRatio ?? DEFAULT_DECODING_LIMITS.maxDecodedRatio,
+  };
+}
 
 /**
  * The content codings to undo for a response, as `Content-Encoding` lists them (the last applied last, so undone

@@ -20,16 +20,16 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** The total timeout of this request in ms, or timeouts that override the session's. */
   timeout?: number | Timeouts;
-  /** Credentials for this request only, in place of the session's. */
-  auth?: AuthOptions;
-  redirect?: RedirectMode;
-  maxRedirects?: number;
   /** In place of the session's `decompress`: false sends no `Accept-Encoding` and hands the body on as received. */
   decompress?: boolean;
   /** In place of the session's `maxDecodedSize`. */
   maxDecodedSize?: number;
   /** In place of the session's `maxDecodedRatio`. */
   maxDecodedRatio?: number;
+  /** Credentials for this request only, in place of the session's. */
+  auth?: AuthOptions;
+  redirect?: RedirectMode;
+  maxRedirects?: number;
 }
 
 /** What `send()`, `stream()` and `events()` take: nothing (GET the session URL), a request, or options. */
@@ -50,12 +50,12 @@ export interface RequestDefaults {
 /** A request as the session sends it, with the per-request settings that came with it. */
 export interface PreparedRequest {
   request: HttpRequest;
+  /** The session's decoding policy, with this request's own settings. */
+  decoding: DecodingPolicy;
   signal?: AbortSignal;
   timeout?: number | Timeouts;
   redirect?: RedirectMode;
   maxRedirects?: number;
-  /** The session's decoding policy, with this request's own settings. */
-  decoding: DecodingPolicy;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { DEFAULT_DECODING_LIMITS, type DecodingPolicy } from '../decoding/decoded-body';
-import { defaultDecoders, type DecoderRegistry } from '../decoding/registry';
+import type { DecoderRegistry } from '../decoding/registry';
 import type { HeadersInit } from '../message/headers';
 import type { HttpRequest } from '../message/request';
 import { Http10Protocol, type Http10Options } from '../protocol/http10-protocol';
@@ -65,16 +64,6 @@ export interface SessionOptions {
    * 'ERR_DECODED_TOO_LARGE'. What stops a decompression bomb. Also per request.
    */
   maxDecodedRatio?: number;
-}
-
-/** The session's decoding policy: its options over the defaults. */
-export function decodingPolicy(options: SessionOptions): DecodingPolicy {
-  return {
-    decompress: options.decompress ?? true,
-    decoders: options.decoders ?? defaultDecoders,
-    maxDecodedSize: options.maxDecodedSize ?? DEFAULT_DECODING_LIMITS.maxDecodedSize,
-    maxDecodedRatio: options.maxDecodedRatio ?? DEFAULT_DECODING_LIMITS.maxDecodedRatio,
-  };
 }
 
 /** The protocol for a version, as the session makes it unless given a `protocolFactory`. */

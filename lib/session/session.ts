@@ -14,13 +14,13 @@ import { followRedirect, type RedirectPolicy } from './redirect';
 import { defaultRegistry, type TransportRegistry } from '../transport/registry';
 import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
 import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
-import { decodingPolicy, defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
+import { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
 import { ResponseBody } from './response-body';
 import { SessionResponse, type RedirectHop, type ResponseFacts } from './session-response';
 import { StreamingResponse } from './streaming-response';
 import { activeTimeout, DEFAULT_TIMEOUTS, RequestGuard, type Timeouts } from './timeouts';
 import type { Transport, TransportFactory } from '../transport/transport';
-import type { DecodingPolicy } from '../decoding/decoded-body';
+import { decodingPolicy, type DecodingPolicy } from '../decoding/decoded-body';
 
 /** What a reconnection wait is guarded with: shared, never written to. */
 const NO_TIMEOUTS: Timeouts = {};

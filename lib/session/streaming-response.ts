@@ -21,11 +21,11 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
   readonly reason: string;
   readonly headers: Headers;
   readonly interim: HttpResponse[];
+  /** As `SessionResponse.decodedEncodings`: the content codings undone from `body` (the headers are as received). */
+  readonly decodedEncodings: readonly string[];
   readonly url: string;
   readonly redirects: RedirectHop[];
   readonly timings: ResponseTimings;
-  /** As `SessionResponse.decodedEncodings`: the content codings undone from `body` (the headers are as received). */
-  readonly decodedEncodings: readonly string[];
   /** The body, piece by piece. */
   readonly body: AsyncIterable<Uint8Array>;
   private used = false;
@@ -40,10 +40,10 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
     this.reason = head.reason;
     this.headers = head.headers;
     this.interim = head.interim;
+    this.decodedEncodings = source.decodedEncodings;
     this.url = facts.url;
     this.redirects = facts.redirects;
     this.timings = facts.timings;
-    this.decodedEncodings = source.decodedEncodings;
     this.body = { [Symbol.asyncIterator]: () => this.iterate() };
   }
 

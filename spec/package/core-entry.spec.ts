@@ -60,6 +60,19 @@ export async function resolve(specifier, context, next) {
     expect(out.trim()).toBe('true 200 ok');
   });
 
+  test('the hook does block built-ins (so the test above can fail)', () => {
+    expect(() => run(`await import('io-http/adapters/node-tcp');`, true)).toThrow(/built-in imported/);
+  });
+
+  test('io-http registers the Node transports, and loads as CommonJS too', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['-e', `const m = require('io-http'); console.log(typeof m.Session, !!m.defaultRegistry.get('http'), !!m.defaultRegistry.get('https'), !!require('io-http/core').defaultRegistry)`],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('function true true true');
+  });
+
   test('io-http/core decodes gzip with the web DecompressionStream, with every Node built-in blocked', () => {
     // 'hello' gzipped (by node:zlib, level 9).
     const gzip = [...zlib.gzipSync('hello', { level: 9 })];
@@ -78,18 +91,5 @@ export async function resolve(specifier, context, next) {
   test('io-http registers the node:zlib decoders: gzip, deflate, br', () => {
     const out = run(`import { defaultDecoders, NodeZlibDecoder } from 'io-http'; console.log(defaultDecoders.acceptEncoding(), defaultDecoders.get('br') instanceof NodeZlibDecoder);`, false);
     expect(out.trim()).toBe('gzip, deflate, br true');
-  });
-
-  test('the hook does block built-ins (so the test above can fail)', () => {
-    expect(() => run(`await import('io-http/adapters/node-tcp');`, true)).toThrow(/built-in imported/);
-  });
-
-  test('io-http registers the Node transports, and loads as CommonJS too', () => {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', `const m = require('io-http'); console.log(typeof m.Session, !!m.defaultRegistry.get('http'), !!m.defaultRegistry.get('https'), !!require('io-http/core').defaultRegistry)`],
-      { cwd: root, encoding: 'utf8' },
-    );
-    expect(out.trim()).toBe('function true true true');
   });
 });
