@@ -58,6 +58,17 @@ export interface PreparedRequest {
   maxRedirects?: number;
 }
 
+/** The session's decoding policy with the request's own settings over it. */
+function decodingOf(options: RequestOptions, session: DecodingPolicy): DecodingPolicy {
+  if (options.decompress === undefined && options.maxDecodedSize === undefined && options.maxDecodedRatio === undefined) return session;
+  return {
+    decompress: options.decompress ?? session.decompress,
+    decoders: session.decoders,
+    maxDecodedSize: options.maxDecodedSize ?? session.maxDecodedSize,
+    maxDecodedRatio: options.maxDecodedRatio ?? session.maxDecodedRatio,
+  };
+}
+
 /**
  * Builds the request to send. Its fields win over the session's `headers`; then `Authorization` is added
  * unless set: the request's `auth`, else credentials in its URL, else the session's (for the session's origin
@@ -91,17 +102,6 @@ export function prepareRequest(input: RequestInput, defaults: RequestDefaults): 
   const request = new HttpRequest(given ? given.method : (options.method ?? 'GET'), url, { headers, body: given ? given.body : options.body });
 
   return { request, signal: options.signal, timeout: options.timeout, redirect: options.redirect, maxRedirects: options.maxRedirects, decoding };
-}
-
-/** The session's decoding policy with the request's own settings over it. */
-function decodingOf(options: RequestOptions, session: DecodingPolicy): DecodingPolicy {
-  if (options.decompress === undefined && options.maxDecodedSize === undefined && options.maxDecodedRatio === undefined) return session;
-  return {
-    decompress: options.decompress ?? session.decompress,
-    decoders: session.decoders,
-    maxDecodedSize: options.maxDecodedSize ?? session.maxDecodedSize,
-    maxDecodedRatio: options.maxDecodedRatio ?? session.maxDecodedRatio,
-  };
 }
 
 /** `input` with `edit` applied to its header fields (for the fields `events()` sets). */
