@@ -13,6 +13,7 @@ export {
   TimeoutError,
   AbortError,
   RedirectError,
+  ContentDecodingError,
   type HttpErrorOptions,
   type ParseErrorCode,
   type LimitErrorCode,
@@ -51,6 +52,14 @@ export { SseParser, type SseEvent, type SseYield, type SseResult, type SseParser
 export { type Transport, type TransportFactory, type TransportOptions, type TlsOptions } from './transport/transport';
 export { TransportRegistry, defaultRegistry } from './transport/registry';
 export { type Clock, systemClock, ManualClock } from './transport/clock';
+
+// Content decoding: the decoder contract, where sessions find decoders, and the portable web decoder.
+export { type ByteSource } from './decoding/byte-source';
+export { type ContentDecoder } from './decoding/decoder';
+export { DecoderRegistry, defaultDecoders } from './decoding/registry';
+export { WebDecoder, WEB_FORMATS, webDecoders } from './decoding/web-decoder';
+export { DeflateDecoder, isZlibHeader } from './decoding/deflate-decoder';
+export { DEFAULT_DECODING_LIMITS, RATIO_CHECK_FROM, type DecodingPolicy } from './decoding/decoded-body';
 
 // Authentication helpers.
 export { basicCredentials, type BasicAuth } from './auth/basic';

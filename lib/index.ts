@@ -1,12 +1,15 @@
-// Entry point `io-http` for Node: the core, the Node adapters, and transports registered for http: and https:.
+// Entry point `io-http` for Node: the core, the Node adapters, transports registered for http: and https:, and the
+// node:zlib content decoders in place of the web ones.
 import { rootCertificates } from 'node:tls';
+import { NODE_ZLIB_FORMATS, NodeZlibDecoder } from '../adapters/node-zlib';
 import { NodeTcp } from '../adapters/node-tcp';
 import { NodeTls } from '../adapters/node-tls';
+import { defaultDecoders } from './decoding/registry';
 import { defaultRegistry } from './transport/registry';
 import type { TransportFactory } from './transport/transport';
 
 export * from './core';
-export { NodeTcp, NodeTls };
+export { NodeTcp, NodeTls, NodeZlibDecoder, NODE_ZLIB_FORMATS };
 
 const tcp = new NodeTcp();
 const tls = new NodeTls();
@@ -25,3 +28,5 @@ defaultRegistry.register('https', tls);
 defaultRegistry.registerNamed('node-tcp', tcp);
 defaultRegistry.registerNamed('node-tls', tls);
 defaultRegistry.registerNamed('forge-tls', forgeTls);
+
+for (const format of NODE_ZLIB_FORMATS) defaultDecoders.register(format, new NodeZlibDecoder(format));

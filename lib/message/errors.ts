@@ -49,6 +49,7 @@ export type LimitErrorCode =
   | 'ERR_TOO_MANY_INTERIM_RESPONSES'
   | 'ERR_CHUNK_LINE_TOO_LONG'
   | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_DECODED_TOO_LARGE'
   | 'ERR_SSE_TOO_LARGE';
 
 /** Input went past a configured limit. `status` is the code a server would answer with (431, 413): a hint. */
@@ -62,6 +63,20 @@ export class LimitError extends HttpError {
     this.limit = limit;
     this.offset = offset;
     this.status = status;
+  }
+}
+
+/**
+ * A response body could not be undone from its `Content-Encoding` (a bad header, a bad checksum, a stream cut
+ * short): the bytes are not what the coding says. `encodings` are the codings being undone; the decoder's own
+ * error is the `cause`.
+ */
+export class ContentDecodingError extends HttpError {
+  readonly encodings: readonly string[];
+
+  constructor(encodings: readonly string[], detail: string, options: HttpErrorOptions = {}) {
+    super('ERR_CONTENT_DECODING', `Could not decode the response body (Content-Encoding: ${encodings.join(', ')}): ${detail}`, options);
+    this.encodings = encodings;
   }
 }
 

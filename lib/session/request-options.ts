@@ -1,3 +1,4 @@
+import type { DecodingPolicy } from '../decoding/decoded-body';
 import { Headers, type HeadersInit } from '../message/headers';
 import { absoluteUrl, HttpRequest, type RequestBody } from '../message/request';
 import { authorization, takeUrlCredentials, type AuthOptions } from './auth';
@@ -20,6 +21,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** The total timeout of this request in ms, or timeouts that override the session's. */
   timeout?: number | Timeouts;
+  /** In place of the session's `decompress`: false sends no `Accept-Encoding` and hands the body on as received. */
+  decompress?: boolean;
+  /** In place of the session's `maxDecodedSize`. */
+  maxDecodedSize?: number;
+  /** In place of the session's `maxDecodedRatio`. */
+  maxDecodedRatio?: number;
   /** Credentials for this request only, in place of the session's. */
   auth?: AuthOptions;
   redirect?: RedirectMode;
@@ -39,11 +46,15 @@ export interface RequestDefaults {
   headers: Headers;
   /** The session's credentials: sent only to the session URL's origin. */
   auth: AuthOptions | undefined;
+  /** How the session decodes bodies. */
+  decoding: DecodingPolicy;
 }
 
 /** A request as the session sends it, with the per-request settings that came with it. */
 export interface PreparedRequest {
   request: HttpRequest;
+  /** The session's decoding policy, with this request's own settings. */
+  decoding: DecodingPolicy;
   signal?: AbortSignal;
   timeout?: number | Timeouts;
   redirect?: RedirectMode;
@@ -51,10 +62,23 @@ export interface PreparedRequest {
   retry?: RetryOption;
 }
 
+/** The session's decoding policy with the request's own settings over it. */
+function decodingOf(options: RequestOptions, session: DecodingPolicy): DecodingPolicy {
+  if (options.decompress === undefined && options.maxDecodedSize === undefined && options.maxDecodedRatio === undefined) return session;
+  return {
+    decompress: options.decompress ?? session.decompress,
+    decoders: session.decoders,
+    maxDecodedSize: options.maxDecodedSize ?? session.maxDecodedSize,
+    maxDecodedRatio: options.maxDecodedRatio ?? session.maxDecodedRatio,
+  };
+}
+
 /**
  * Builds the request to send. Its fields win over the session's `headers`; then `Authorization` is added
  * unless set: the request's `auth`, else credentials in its URL, else the session's (for the session's origin
- * only, so they never leak to another host); then `User-Agent` and `Accept: *\/*` unless set.
+ * only, so they never leak to another host); then `User-Agent` and `Accept: *\/*` unless set; then, when
+ * decoding, `Accept-Encoding` with what the decoders decode, unless set (or the request asks for a `Range`: a range
+ * of encoded bytes cannot be decoded alone).
  */
 export function prepareRequest(input: RequestInput, defaults: RequestDefaults): PreparedRequest {
   const given = input instanceof HttpRequest ? input : undefined;
@@ -76,9 +100,12 @@ export function prepareRequest(input: RequestInput, defaults: RequestDefaults): 
   }
   if (!headers.has('user-agent')) headers.append('User-Agent', USER_AGENT);
   if (!headers.has('accept')) headers.append('Accept', '*/*');
+  const decoding = decodingOf(options, defaults.decoding);
+  const acceptEncoding = decoding.decompress ? decoding.decoders.acceptEncoding() : '';
+  if (acceptEncoding && !headers.has('accept-encoding') && !headers.has('range')) headers.append('Accept-Encoding', acceptEncoding);
   const request = new HttpRequest(given ? given.method : (options.method ?? 'GET'), url, { headers, body: given ? given.body : options.body });
 
-  return { request, signal: options.signal, timeout: options.timeout, redirect: options.redirect, maxRedirects: options.maxRedirects, retry: options.retry };
+  return { request, signal: options.signal, timeout: options.timeout, redirect: options.redirect, maxRedirects: options.maxRedirects, retry: options.retry, decoding };
 }
 
 /** `input` with `edit` applied to its header fields (for the fields `events()` sets). */

@@ -1,3 +1,5 @@
+import type { ByteSource } from '../decoding/byte-source';
+import { DecodedBody, encodingsToUndo, type DecodingPolicy } from '../decoding/decoded-body';
 import { ByteCollector, expectedLength } from '../message/byte-collector';
 import type { HttpResponse } from '../message/response';
 import type { Exchange } from './exchange';
@@ -13,23 +15,34 @@ export interface BodySettlement {
 /**
  * A response body as the session reads it: the one path that `send()` (which collects it) and `stream()`
  * (whose consumer pulls it) share, so that whatever is done to body pieces is done in `next()` once. Pieces
- * come from the exchange as the consumer asks for them; the end, a failure or a cancel settles the request.
+ * come from the exchange as the consumer asks for them, undone from their content codings when the policy
+ * says so; the end, a failure or a cancel settles the request.
  */
 export class ResponseBody {
+  /** The content codings undone, as `Content-Encoding` lists them; `[]` when the body is as received. */
+  readonly decodedEncodings: readonly string[];
+  /** The body undone from its codings; undefined when it is read from the exchange as it is. */
+  private readonly decoded: ByteSource | undefined;
   private over = false;
 
   constructor(
     private readonly exchange: Exchange,
     /** The response whose body this is (its head is in). */
     private readonly head: HttpResponse,
+    decoding: DecodingPolicy,
     private readonly settlement: BodySettlement,
-  ) {}
+  ) {
+    this.decodedEncodings = encodingsToUndo(decoding, exchange.protocol.request.method, head);
+    if (this.decodedEncodings.length > 0) {
+      this.decoded = new DecodedBody({ next: () => exchange.nextData(), cancel: () => {} }, this.decodedEncodings, decoding);
+    }
+  }
 
   /** The next piece, or `null` at the end (then the request is settled). */
   async next(): Promise<Uint8Array | null> {
     if (this.over) return null;
     try {
-      const piece = await this.exchange.nextData();
+      const piece = await (this.decoded ? this.decoded.next() : this.exchange.nextData());
       if (piece === null) this.finish();
       return piece;
     } catch (error) {
@@ -38,9 +51,9 @@ export class ResponseBody {
     }
   }
 
-  /** The whole body in one array (sized from `Content-Length` when there is one). */
+  /** The whole body in one array (sized from `Content-Length` when there is one and it is the size of the body). */
   async collect(): Promise<Uint8Array> {
-    const body = new ByteCollector(expectedLength(this.head.headers));
+    const body = new ByteCollector(this.decoded ? 0 : expectedLength(this.head.headers));
     for (let piece = await this.next(); piece !== null; piece = await this.next()) body.push(piece);
     return body.bytes();
   }
@@ -49,6 +62,7 @@ export class ResponseBody {
   cancel(): Promise<void> {
     if (this.over) return Promise.resolve();
     this.over = true;
+    this.decoded?.cancel();
     return this.settlement.abandon();
   }
 

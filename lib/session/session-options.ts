@@ -1,3 +1,4 @@
+import type { DecoderRegistry } from '../decoding/registry';
 import type { HeadersInit } from '../message/headers';
 import type { HttpRequest } from '../message/request';
 import { Http10Protocol, type Http10Options } from '../protocol/http10-protocol';
@@ -66,6 +67,20 @@ export interface SessionOptions {
   protocol?: Http1Options;
   /** Makes each exchange's protocol, to use a subclass (default: Http11Protocol or Http10Protocol by `version`). */
   protocolFactory?: ProtocolFactory;
+  /**
+   * Send `Accept-Encoding` (unless a request sets it) and decode response bodies by their `Content-Encoding`
+   * (default true). False: no `Accept-Encoding` is added, bodies are handed on as received. Also per request.
+   */
+  decompress?: boolean;
+  /** Where content decoders are looked up (default: the one `io-http` fills with node:zlib). */
+  decoders?: DecoderRegistry;
+  /** The most bytes a decoded body may have (default: no bound); past it, LimitError 'ERR_DECODED_TOO_LARGE'. Also per request. */
+  maxDecodedSize?: number;
+  /**
+   * The most decoded bytes per encoded byte, once a decoded body is past 8 MiB (default 1000); past it, LimitError
+   * 'ERR_DECODED_TOO_LARGE'. What stops a decompression bomb. Also per request.
+   */
+  maxDecodedRatio?: number;
 }
 
 /** The protocol for a version, as the session makes it unless given a `protocolFactory`. */

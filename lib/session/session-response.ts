@@ -35,13 +35,20 @@ export interface ResponseFacts {
 
 /** A complete response as `Session.send()` returns it: the message with its body, and the session's facts. */
 export class SessionResponse extends HttpResponse implements ResponseFacts {
+  /**
+   * The content codings the session undid, as `Content-Encoding` lists them; `[]` when `body` is as received.
+   * The headers are as received: when this is not empty, `Content-Encoding` and `Content-Length` describe the
+   * bytes on the wire, not `body`.
+   */
+  readonly decodedEncodings: readonly string[];
   readonly url: string;
   readonly redirects: RedirectHop[];
   readonly timings: ResponseTimings;
   readonly attempts: Attempt[];
 
-  constructor(head: HttpResponse, body: Uint8Array, facts: ResponseFacts) {
+  constructor(head: HttpResponse, body: Uint8Array, facts: ResponseFacts, decodedEncodings: readonly string[] = []) {
     super({ version: head.version, status: head.status, reason: head.reason, headers: head.headers, body, trailers: head.trailers, interim: head.interim });
+    this.decodedEncodings = decodedEncodings;
     this.url = facts.url;
     this.redirects = facts.redirects;
     this.timings = facts.timings;

@@ -21,6 +21,7 @@ import { SessionResponse, type RedirectHop, type ResponseFacts } from './session
 import { StreamingResponse } from './streaming-response';
 import { activeTimeout, DEFAULT_TIMEOUTS, RequestGuard, type Timeouts } from './timeouts';
 import type { Transport, TransportFactory } from '../transport/transport';
+import { decodingPolicy, type DecodingPolicy } from '../decoding/decoded-body';
 
 /** Connections to one origin at most, unless `connections` says otherwise. */
 const DEFAULT_CONNECTIONS = 16;
@@ -44,6 +45,7 @@ interface Active extends Hop {
   facts: ResponseFacts;
   guard: RequestGuard;
   startedAt: number;
+  decoding: DecodingPolicy;
 }
 
 /** Bytes of a dropped response's body (a redirect, a retried one) read to keep its connection; a longer body closes it. */
@@ -103,7 +105,7 @@ export class Session implements AsyncDisposable {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.registry = options.registry ?? defaultRegistry;
-    this.defaults = { url: this.url, headers: new Headers(options.headers), auth };
+    this.defaults = { url: this.url, headers: new Headers(options.headers), auth, decoding: decodingPolicy(options) };
     this.protocolFactory = options.protocolFactory ?? defaultProtocolFactory(version);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.retry = RetryPolicy.of(options.retry);
@@ -117,8 +119,8 @@ export class Session implements AsyncDisposable {
   /** Sends a request (default: GET the session URL) and reads its whole response. */
   async send(input?: RequestInput): Promise<SessionResponse> {
     const active = await this.begin(input, false);
-    const body = await this.bodyOf(active).collect();
-    return new SessionResponse(active.response, body, active.facts);
+    const body = this.bodyOf(active);
+    return new SessionResponse(active.response, await body.collect(), active.facts, body.decodedEncodings);
   }
 
   /**
@@ -239,7 +241,7 @@ export class Session implements AsyncDisposable {
         if (hop.connectTime !== undefined) timings.connect = hop.connectTime;
         const facts: ResponseFacts = { url: request.url.href, redirects, timings, attempts };
         // Listed field by field: a spread of `hop` here gave each Active a slow, dictionary-mode shape.
-        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, facts, guard, startedAt };
+        return { exchange, connection: hop.connection, response, connectTime: hop.connectTime, facts, guard, startedAt, decoding: prepared.decoding };
       }
     } catch (error) {
       if (unsettled) void this.discard(unsettled);
@@ -322,7 +324,7 @@ export class Session implements AsyncDisposable {
 
   /** The body of an active request: its end keeps the connection if allowed, giving it up closes it; both let the next request go. */
   private bodyOf(active: Active): ResponseBody {
-    return new ResponseBody(active.exchange, active.response, {
+    return new ResponseBody(active.exchange, active.response, active.decoding, {
       end: () => {
         this.settle(active.connection, active.exchange);
         active.facts.timings.total = this.clock.now() - active.startedAt;

@@ -22,6 +22,8 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
   readonly reason: string;
   readonly headers: Headers;
   readonly interim: HttpResponse[];
+  /** As `SessionResponse.decodedEncodings`: the content codings undone from `body` (the headers are as received). */
+  readonly decodedEncodings: readonly string[];
   readonly url: string;
   readonly redirects: RedirectHop[];
   readonly timings: ResponseTimings;
@@ -40,6 +42,7 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
     this.reason = head.reason;
     this.headers = head.headers;
     this.interim = head.interim;
+    this.decodedEncodings = source.decodedEncodings;
     this.url = facts.url;
     this.redirects = facts.redirects;
     this.timings = facts.timings;

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as zlib from 'node:zlib';
 
 const root = join(__dirname, '..', '..');
 
@@ -81,5 +82,25 @@ export async function resolve(specifier, context, next) {
       { cwd: root, encoding: 'utf8' },
     );
     expect(out.trim()).toBe('function true true true');
+  });
+
+  test('io-http/core decodes gzip with the web DecompressionStream, with every Node built-in blocked', () => {
+    // 'hello' gzipped (by node:zlib, level 9).
+    const gzip = [...zlib.gzipSync('hello', { level: 9 })];
+    const out = run(
+      `import { defaultDecoders } from 'io-http/core';
+       const pieces = [new Uint8Array(${JSON.stringify(gzip)})];
+       const decoded = defaultDecoders.decoderOf('gzip').decode({ next: async () => pieces.shift() ?? null, cancel() {} });
+       let text = '';
+       for (let piece = await decoded.next(); piece; piece = await decoded.next()) text += new TextDecoder().decode(piece);
+       console.log(defaultDecoders.acceptEncoding(), text);`,
+      true,
+    );
+    expect(out.trim()).toBe('gzip, deflate hello');
+  });
+
+  test('io-http registers the node:zlib decoders: gzip, deflate, br', () => {
+    const out = run(`import { defaultDecoders, NodeZlibDecoder } from 'io-http'; console.log(defaultDecoders.acceptEncoding(), defaultDecoders.get('br') instanceof NodeZlibDecoder);`, false);
+    expect(out.trim()).toBe('gzip, deflate, br true');
   });
 });
