@@ -13,6 +13,8 @@ export {
   TimeoutError,
   AbortError,
   RedirectError,
+  ProxyError,
+  type ProxyChallenge,
   type HttpErrorOptions,
   type ParseErrorCode,
   type LimitErrorCode,
@@ -68,4 +70,7 @@ export { EventStream, EventStreamError, type EventStreamOptions } from './sessio
 export { DEFAULT_TIMEOUTS, type Timeouts } from './session/timeouts';
 export { type RedirectMode } from './session/redirect';
 export { type AuthOptions } from './session/auth';
+export { type ProxyOption, type ProxyResolver } from './session/proxy';
+export { proxyFromEnvironment, type Environment } from './session/proxy-environment';
+export { matchesNoProxy } from './session/no-proxy';
 export { VERSION, USER_AGENT } from './session/version';
