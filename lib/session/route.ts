@@ -21,12 +21,17 @@ export function routeOf(url: URL, proxy: Proxy | undefined): Route {
   return { kind: 'forward', key: via, proxy };
 }
 
-/** The request as sent on its route: to a forwarding proxy, with `Proxy-Authorization` (unless it sets its own). */
+/**
+ * The request as sent on its route: to a forwarding proxy with `Proxy-Authorization` (unless it sets its own);
+ * through a tunnel without any (the field is the proxy's, and the origin at the other end must never see it).
+ */
 export function routedRequest(request: HttpRequest, route: Route): HttpRequest {
-  const credentials = route.kind === 'forward' ? route.proxy.authorization : undefined;
-  if (credentials === undefined || request.headers.has('proxy-authorization')) return request;
+  if (route.kind === 'direct') return request;
+  const has = request.headers.has('proxy-authorization');
+  if (route.kind === 'tunnel' ? !has : has || route.proxy.authorization === undefined) return request;
   const headers = new Headers(request.headers);
-  headers.set('Proxy-Authorization', credentials);
+  if (route.kind === 'tunnel') headers.delete('proxy-authorization');
+  else headers.set('Proxy-Authorization', route.proxy.authorization!);
   return request.with({ headers });
 }
 

@@ -6,10 +6,11 @@
  */
 import * as https from 'node:https';
 import { ForgeTls } from '../../adapters/forge-tls';
-import { NodeTcp, ProxyError, UsageError } from '../../lib/index';
+import * as net from 'node:net';
+import { NodeTcp, ProxyError, TimeoutError, TlsError, UsageError } from '../../lib/index';
 import type { Transport, TransportFactory } from '../../lib/transport/transport';
 import { Session } from '../../lib/session/session';
-import { localhostCert } from '../support/certs';
+import { createCa, localhostCert } from '../support/certs';
 import { rejection, usageError } from '../support/failures';
 import { forwardingProxy } from '../support/proxy';
 import { until } from '../support/time';
@@ -94,7 +95,8 @@ describe('https: through a CONNECT tunnel', () => {
     const proxy = await forwardingProxy({ credentials: { user: 'pu', pass: 'pp' } });
     const authority = origin.origin.slice('https://'.length);
     await using session = new Session(origin.origin, { proxy: `http://pu:pp@127.0.0.1:${proxy.port}`, tls, auth: { bearer: 'origin-token' } });
-    const first = await session.send({ path: '/one' });
+    // A Proxy-Authorization set on the request is the proxy's field too: it never goes through the tunnel.
+    const first = await session.send({ path: '/one', headers: { 'Proxy-Authorization': 'Basic bGVhaw==' } });
     const second = await session.send({ method: 'POST', path: '/two', body: 'hi' });
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(proxy.connects).toHaveLength(1);
@@ -131,6 +133,29 @@ describe('https: through a CONNECT tunnel', () => {
     expect(origin.connections()).toBe(1);
     await session.close();
     await until(() => proxy.openConnections() === 0, () => `${proxy.openConnections()} proxy connections open`);
+  });
+
+  test.each([
+    ['NodeTls', undefined],
+    ['ForgeTls', 'forge-tls'],
+  ])('%s over the tunnel: the handshake is bounded by timeouts.tls, and the proxy connection closed', async (_name, transport) => {
+    const silent = await listen(net.createServer((socket) => socket.resume()), { scheme: 'https' });
+    const proxy = await forwardingProxy();
+    await using session = new Session(silent.origin, { proxy: proxy.url, tls, timeouts: { tls: 200 }, ...(transport ? { transport } : {}) });
+    const error = await rejection(session.send());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: 'ERR_TIMEOUT', phase: 'tls' });
+    expect(proxy.connects).toHaveLength(1);
+    await until(() => proxy.openConnections() === 0, () => `${proxy.openConnections()} proxy connections open`);
+  });
+
+  test('the origin certificate is checked end to end: an untrusted one is TlsError untrusted', async () => {
+    const origin = await httpsOrigin();
+    const proxy = await forwardingProxy();
+    await using session = new Session(origin.origin, { proxy: proxy.url, tls: { ca: createCa('another CA').certPem } });
+    const error = await rejection(session.send());
+    expect(error).toBeInstanceOf(TlsError);
+    expect(error).toMatchObject({ reason: 'untrusted' });
   });
 
   test('a 407 to CONNECT is ProxyError ERR_PROXY_AUTH_REQUIRED with the status and the challenges; nothing reaches the origin', async () => {
