@@ -149,6 +149,16 @@ describe('https: through a CONNECT tunnel', () => {
     await until(() => proxy.openConnections() === 0, () => `${proxy.openConnections()} proxy connections open`);
   });
 
+  test('a proxy that never answers the CONNECT: the headers timeout, and its connection closed', async () => {
+    const silent = await listen(net.createServer((socket) => socket.resume()));
+    await using session = new Session('https://127.0.0.1:9/', { proxy: silent.origin, tls, timeouts: { headers: 200 } });
+    const error = await rejection(session.send());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ phase: 'headers' });
+    expect(silent.sockets).toHaveLength(1);
+    await until(() => silent.sockets[0]!.destroyed, () => 'the proxy connection is still open');
+  });
+
   test('the origin certificate is checked end to end: an untrusted one is TlsError untrusted', async () => {
     const origin = await httpsOrigin();
     const proxy = await forwardingProxy();
