@@ -1,20 +1,19 @@
 import { UsageError } from '../message/errors';
-import type { TransportRegistry } from '../transport/registry';
 import type { Transport, TransportFactory, TransportOptions } from '../transport/transport';
 import type { Route } from './route';
 import { openTunnel, type TunnelContext } from './tunnel';
 
 /**
- * Opens a connection to a proxy for `url`: the proxy's transport comes from the registry (its scheme, http:);
- * for a tunnel, the CONNECT exchange follows, then `factory` (the transport of the URL's scheme) runs TLS over
- * the tunnel with its `wrap`. A factory without `wrap` cannot: UsageError 'ERR_NO_TRANSPORT', before anything
- * is opened.
+ * Opens a connection to a proxy for `url` with `proxyFactory` (the session's transport for the proxy URL's
+ * scheme, http:); for a tunnel, the CONNECT exchange follows, then `factory` (the transport for the URL) runs
+ * TLS over the tunnel with its `wrap`. A factory without `wrap` cannot: UsageError 'ERR_NO_TRANSPORT', before
+ * anything is opened.
  */
 export async function openThroughProxy(
   url: URL,
   route: Exclude<Route, { kind: 'direct' }>,
   factory: TransportFactory,
-  registry: TransportRegistry,
+  proxyFactory: TransportFactory,
   options: TransportOptions,
   context: TunnelContext,
 ): Promise<Transport> {
@@ -26,7 +25,7 @@ export async function openThroughProxy(
     );
   }
   const { tls: _tls, ...plain } = options;
-  const transport = await registry.resolve(proxy.url).open(proxy.url, plain);
+  const transport = await proxyFactory.open(proxy.url, plain);
   if (route.kind === 'forward') return transport;
   const tunnel = await openTunnel(transport, url, proxy, context);
   return factory.wrap!(tunnel, url, options);

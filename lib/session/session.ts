@@ -278,7 +278,7 @@ export class Session implements AsyncDisposable {
     const opening = Promise.resolve().then(() =>
       route.kind === 'direct'
         ? factory.open(url, options)
-        : openThroughProxy(url, route, factory, this.registry, options, { guard, clock: this.clock, protocol: this.options.protocol }),
+        : openThroughProxy(url, route, factory, this.factoryFor(route.proxy.url), options, { guard, clock: this.clock, protocol: this.options.protocol }),
     );
     try {
       return await guard.race(opening);

@@ -60,6 +60,22 @@ describe('plain http: through a forwarding proxy', () => {
     expect(echoes.map((e) => e.headers.authorization)).toEqual([basic('ou', 'op'), undefined]);
   });
 
+  test("the session's own transport for http: is the one that connects to the proxy", async () => {
+    const origin = await httpServer(echoRequest);
+    const proxy = await forwardingProxy();
+    const opened: string[] = [];
+    const counting: TransportFactory = {
+      open: (url, options): Promise<Transport> => {
+        opened.push(url.href);
+        return new NodeTcp().open(url, options);
+      },
+    };
+    await using session = new Session(origin.origin, { proxy: proxy.url, transport: counting });
+    expect((await session.send()).status).toBe(200);
+    expect(opened).toEqual([`${proxy.url}/`]);
+    expect(proxy.requests).toHaveLength(1);
+  });
+
   test('a 407 from the proxy is the response, with its challenges', async () => {
     const origin = await httpServer(echoRequest);
     const proxy = await forwardingProxy({ credentials: { user: 'u', pass: 'p' } });
