@@ -71,6 +71,6 @@ export { DEFAULT_TIMEOUTS, type Timeouts } from './session/timeouts';
 export { type RedirectMode } from './session/redirect';
 export { type AuthOptions } from './session/auth';
 export { type ProxyOption, type ProxyResolver } from './session/proxy';
-export { proxyFromEnvironment, type Environment } from './session/proxy-environment';
+export { proxyFromEnvironment, type ProxyEnvironment } from './session/proxy-environment';
 export { matchesNoProxy } from './session/no-proxy';
 export { VERSION, USER_AGENT } from './session/version';

@@ -1,6 +1,6 @@
 /** NO_PROXY matching and the proxy environment variables, as tables (no I/O: both are pure functions). */
 import { matchesNoProxy } from '../../lib/session/no-proxy';
-import { proxyFromEnvironment, type Environment } from '../../lib/session/proxy-environment';
+import { proxyFromEnvironment, type ProxyEnvironment } from '../../lib/session/proxy-environment';
 
 describe('matchesNoProxy', () => {
   test.each([
@@ -61,7 +61,7 @@ describe('matchesNoProxy', () => {
 });
 
 describe('proxyFromEnvironment', () => {
-  test.each<[Environment, string, string | undefined]>([
+  test.each<[ProxyEnvironment, string, string | undefined]>([
     [{}, 'http://a.test/', undefined],
     [{ http_proxy: 'http://lower:1' }, 'http://a.test/', 'http://lower:1'],
     [{ HTTP_PROXY: 'http://upper:1' }, 'http://a.test/', 'http://upper:1'],
