@@ -295,19 +295,29 @@ export class ForgeTls implements TransportFactory {
   }
 
   /**
-   * Runs TLS over an already open transport (a proxy tunnel, an in-memory pipe, ...). From this call on the
-   * inner transport belongs to the result: it is closed when the result is closed, or when this fails.
-   * `url` gives the name to verify and send as SNI (`tls.servername` overrides it); `timeouts.tls`, `clock`
-   * and `signal` bound the handshake.
+   * Runs TLS over an already open transport (a proxy tunnel, an in-memory pipe, ...), trusting `tls.ca`, else
+   * this factory's `roots`: what the session calls for a CONNECT tunnel. From this call on the inner transport
+   * belongs to the result: it is closed when the result is closed, or when this fails. `url` gives the name to
+   * verify and send as SNI (`tls.servername` overrides it); `timeouts.tls`, `clock` and `signal` bound the
+   * handshake.
    */
-  static async wrap(inner: Transport, url: URL | string, options: TransportOptions = {}): Promise<Transport> {
-    let config: ForgeConfig;
-    try {
-      config = configure(typeof url === 'string' ? new URL(url) : url, options, undefined);
-    } catch (error) {
-      await inner.close().catch(() => undefined);
-      throw error;
-    }
-    return handshake(inner, config, options);
+  wrap(inner: Transport, url: URL | string, options: TransportOptions = {}): Promise<Transport> {
+    return wrapWith(inner, url, options, this.roots);
   }
+
+  /** `wrap` without a factory: trusts `tls.ca` only. */
+  static wrap(inner: Transport, url: URL | string, options: TransportOptions = {}): Promise<Transport> {
+    return wrapWith(inner, url, options, undefined);
+  }
+}
+
+async function wrapWith(inner: Transport, url: URL | string, options: TransportOptions, roots: (() => Certificate[]) | undefined): Promise<Transport> {
+  let config: ForgeConfig;
+  try {
+    config = configure(typeof url === 'string' ? new URL(url) : url, options, roots);
+  } catch (error) {
+    await inner.close().catch(() => undefined);
+    throw error;
+  }
+  return handshake(inner, config, options);
 }

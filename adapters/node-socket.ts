@@ -240,6 +240,8 @@ export interface SocketOpening {
   signal?: AbortSignal;
   /** Bounds the TCP connect (TimeoutError 'connect'). */
   connectMs?: number;
+  /** The socket runs over a stream already open (TLS over a tunnel): no connect to wait for, the handshake starts at once. */
+  connected?: boolean;
   /** For a TLS socket: the handshake after the connect, its bound (TimeoutError 'tls'), how its errors read. */
   tls?: { ms?: number; toError: (error: Error) => Error };
 }
@@ -304,7 +306,8 @@ export function whenOpen(socket: net.Socket, opening: SocketOpening): Promise<vo
     socket.once('error', onError);
     socket.once('close', onClose);
     signal?.addEventListener('abort', onAbort, { once: true });
-    arm(connectMs, 'connect');
+    if (opening.connected) onConnect();
+    else arm(connectMs, 'connect');
   });
 }
 

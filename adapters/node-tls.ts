@@ -9,6 +9,7 @@ import { AbortError, TlsError, type TlsFailure } from '../lib/message/errors';
 import { systemClock } from '../lib/transport/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
 import { formatPeer, SocketTransport, stripBrackets, whenOpen } from './node-socket';
+import { TransportDuplex } from './transport-duplex';
 
 /** Options of `NodeTls`. */
 export interface NodeTlsOptions {
@@ -91,15 +92,30 @@ export class NodeTls implements TransportFactory {
   open(url: URL, options: TransportOptions = {}): Promise<Transport> {
     const host = stripBrackets(url.hostname);
     const port = url.port ? Number(url.port) : 443;
-    const peer = formatPeer(host, port);
+    return this.connect(url, { host, port }, formatPeer(host, port), options);
+  }
+
+  /**
+   * TLS over an already open transport (a proxy's CONNECT tunnel), through a Duplex over it: the same checks
+   * as `open`; the handshake is bounded by `timeouts.tls`. `inner` is closed with the result, or on failure.
+   */
+  wrap(inner: Transport, url: URL, options: TransportOptions = {}): Promise<Transport> {
+    const host = stripBrackets(url.hostname);
+    const peer = formatPeer(host, url.port ? Number(url.port) : 443);
+    return this.connect(url, { socket: new TransportDuplex(inner) }, peer, options);
+  }
+
+  private connect(url: URL, target: Pick<tls.ConnectionOptions, 'host' | 'port' | 'socket'>, peer: string, options: TransportOptions): Promise<Transport> {
     const tlsOptions = options.tls ?? {};
-    const name = stripBrackets(tlsOptions.servername ?? host);
+    const name = stripBrackets(tlsOptions.servername ?? url.hostname);
     const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    if (signal?.aborted) {
+      if (target.socket) target.socket.destroy();
+      return Promise.reject(new AbortError(signal.reason));
+    }
     const clock = options.clock ?? systemClock;
     const socket = tls.connect({
-      host,
-      port,
+      ...target,
       servername: net.isIP(name) ? undefined : name,
       ca: tlsOptions.ca as tls.ConnectionOptions['ca'],
       cert: tlsOptions.cert as tls.ConnectionOptions['cert'],
@@ -114,6 +130,7 @@ export class NodeTls implements TransportFactory {
       clock,
       signal,
       connectMs: options.timeouts?.connect,
+      connected: target.socket !== undefined,
       tls: { ms: options.timeouts?.tls, toError: (error) => toTlsError(error, peer, name) },
     }).then(() => new SocketTransport(socket, true, { readHighWaterMark: this.options.readHighWaterMark, peer }));
   }

@@ -14,6 +14,8 @@ export {
   AbortError,
   RedirectError,
   ContentDecodingError,
+  ProxyError,
+  type ProxyChallenge,
   type HttpErrorOptions,
   type ParseErrorCode,
   type LimitErrorCode,
@@ -78,4 +80,7 @@ export { DEFAULT_TIMEOUTS, type Timeouts } from './session/timeouts';
 export { type RedirectMode } from './session/redirect';
 export { type RetryOption, type RetryOptions, type Attempt } from './session/retry-policy';
 export { type AuthOptions } from './session/auth';
+export { type ProxyOption, type ProxyResolver } from './session/proxy';
+export { proxyFromEnvironment, type ProxyEnvironment } from './session/proxy-environment';
+export { matchesNoProxy } from './session/no-proxy';
 export { VERSION, USER_AGENT } from './session/version';

@@ -5,6 +5,8 @@ import { NODE_ZLIB_FORMATS, NodeZlibDecoder } from '../adapters/node-zlib';
 import { NodeTcp } from '../adapters/node-tcp';
 import { NodeTls } from '../adapters/node-tls';
 import { defaultDecoders } from './decoding/registry';
+import { proxyFromEnvironment } from './session/proxy-environment';
+import { Session } from './session/session';
 import { defaultRegistry } from './transport/registry';
 import type { TransportFactory } from './transport/transport';
 
@@ -15,12 +17,12 @@ const tcp = new NodeTcp();
 const tls = new NodeTls();
 // ForgeTls is registered by name only (never for https:), and loaded on first use: node-forge is large. It
 // trusts Node's root store when a connection gives no tls.ca, as NodeTls does.
-let forge: Promise<TransportFactory> | undefined;
+let forge: Promise<Required<TransportFactory>> | undefined;
+const loadForge = (): Promise<Required<TransportFactory>> =>
+  (forge ??= import('../adapters/forge-tls').then(({ ForgeTls }) => new ForgeTls({ roots: rootCertificates })));
 const forgeTls: TransportFactory = {
-  open: async (url, options) => {
-    forge ??= import('../adapters/forge-tls').then(({ ForgeTls }) => new ForgeTls({ roots: rootCertificates }));
-    return (await forge).open(url, options);
-  },
+  open: async (url, options) => (await loadForge()).open(url, options),
+  wrap: async (inner, url, options) => (await loadForge()).wrap(inner, url, options),
 };
 
 defaultRegistry.register('http', tcp);
@@ -30,3 +32,5 @@ defaultRegistry.registerNamed('node-tls', tls);
 defaultRegistry.registerNamed('forge-tls', forgeTls);
 
 for (const format of NODE_ZLIB_FORMATS) defaultDecoders.register(format, new NodeZlibDecoder(format));
+// Proxies from HTTP_PROXY, HTTPS_PROXY and NO_PROXY, read at each connection (docs/session.md, "Proxies").
+Session.setDefaultProxy((url) => proxyFromEnvironment(process.env, url));

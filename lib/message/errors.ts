@@ -151,3 +151,25 @@ export class RedirectError extends HttpError {
     super(code, message);
   }
 }
+
+/** A challenge of a `Proxy-Authenticate` field, as `challengesOf()` in lib/auth parses it. */
+export interface ProxyChallenge {
+  scheme: string;
+  params: Record<string, string>;
+  token68?: string;
+}
+
+/**
+ * A proxy refused to open a tunnel (its answer to CONNECT was not 2xx): `ERR_PROXY_AUTH_REQUIRED` for a 407
+ * (or a 401, which only the proxy can have sent), with its challenges (`Proxy-Authenticate`, or `WWW-Authenticate` on a 401); `ERR_PROXY_CONNECT` for any other status.
+ */
+export class ProxyError extends HttpError {
+  readonly status: number;
+  readonly challenges: readonly ProxyChallenge[];
+
+  constructor(code: 'ERR_PROXY_AUTH_REQUIRED' | 'ERR_PROXY_CONNECT', message: string, status: number, challenges: readonly ProxyChallenge[] = []) {
+    super(code, message);
+    this.status = status;
+    this.challenges = challenges;
+  }
+}

@@ -129,7 +129,7 @@ export class EventStream implements AsyncIterable<SseEvent> {
     const base = Math.max(this.retry, this.minRetry);
     if (this.quickEnds < 2) return base;
     const backedOff = Math.min(base * 2 ** (this.quickEnds - 1), Math.max(this.maxRetry, base));
-    return Math.max(base, backedOff / 2 + (Math.random() * backedOff) / 2);
+    return Math.max(base, Math.round(backedOff / 2 + (Math.random() * backedOff) / 2));
   }
 
   private setFields(fields: Headers): void {

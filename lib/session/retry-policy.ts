@@ -94,10 +94,10 @@ export class RetryPolicy {
     return attempt <= this.limit && replayable && this.methods.has(request.method);
   }
 
-  /** `initial × factor^(attempt−1)`, capped, then between half and all of it (equal jitter). */
+  /** `initial × factor^(attempt−1)`, capped, then between half and all of it (equal jitter), in whole ms. */
   private backoff(attempt: number): number {
     const full = Math.min(this.max, this.initial * this.factor ** (attempt - 1));
-    return full / 2 + (Math.random() * full) / 2;
+    return Math.round(full / 2 + (Math.random() * full) / 2);
   }
 }
 

@@ -5,6 +5,7 @@ import { Http10Protocol, type Http10Options } from '../protocol/http10-protocol'
 import type { Http1Options, Http1Protocol } from '../protocol/http1-protocol';
 import { Http11Protocol } from '../protocol/http11-protocol';
 import type { AuthOptions } from './auth';
+import type { ProxyOption } from './proxy';
 import type { Clock } from '../transport/clock';
 import type { RedirectMode } from './redirect';
 import type { RetryOption } from './retry-policy';
@@ -30,6 +31,12 @@ export interface SessionOptions {
   registry?: TransportRegistry;
   /** Passed to the transport factory. */
   tls?: TlsOptions;
+  /**
+   * The http: proxy for http: and https: URLs (`'http://user:pass@host:port'`), a resolver choosing one per URL,
+   * or `false` for none. Default: the default resolver (the `io-http` entry's reads HTTP_PROXY, HTTPS_PROXY and
+   * NO_PROXY). See "Proxies" in docs/session.md.
+   */
+  proxy?: ProxyOption;
   /**
    * Connections open to one origin at most (default 16); requests beyond it wait, first come first served.
    * `1` runs the session's requests strictly one after another.

@@ -20,8 +20,11 @@ import { ResponseBody } from './response-body';
 import { SessionResponse, type RedirectHop, type ResponseFacts } from './session-response';
 import { StreamingResponse } from './streaming-response';
 import { activeTimeout, DEFAULT_TIMEOUTS, RequestGuard, type Timeouts } from './timeouts';
-import type { Transport, TransportFactory } from '../transport/transport';
 import { decodingPolicy, type DecodingPolicy } from '../decoding/decoded-body';
+import type { Transport, TransportFactory, TransportOptions } from '../transport/transport';
+import { proxyFinder, setDefaultProxy, type Proxy, type ProxyResolver } from './proxy';
+import { openThroughProxy } from './proxy-connect';
+import { absoluteForm, routedRequest, routeOf, type Route } from './route';
 
 /** Connections to one origin at most, unless `connections` says otherwise. */
 const DEFAULT_CONNECTIONS = 16;
@@ -77,6 +80,14 @@ export class Session implements AsyncDisposable {
     defaultRegistry.registerNamed(name, factory);
   }
 
+  /**
+   * Sets the proxy resolver of sessions without a `proxy` option (undefined: none). The `io-http` entry sets
+   * one that reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY; `io-http/core` sets none.
+   */
+  static setDefaultProxy(resolver: ProxyResolver | undefined): void {
+    setDefaultProxy(resolver);
+  }
+
   /** The session URL (credentials taken out). */
   readonly url: URL;
   private readonly options: SessionOptions;
@@ -89,6 +100,8 @@ export class Session implements AsyncDisposable {
   /** The session's retry policy; undefined for none (a request may set its own). */
   private readonly retry: RetryPolicy | undefined;
   private readonly pool: ConnectionPool;
+  /** The proxy of a URL, from the `proxy` option or the default resolver; undefined: connect directly. */
+  private readonly proxyFor: (url: URL) => Proxy | undefined;
   /** The guards of the requests (and reconnection waits) in progress: close() fails them. */
   private readonly inProgress = new Set<RequestGuard>();
   /** Set by close(): the reason of the AbortError that fails the requests in progress. */
@@ -113,6 +126,7 @@ export class Session implements AsyncDisposable {
     if (!Number.isInteger(connections) || connections < 1) {
       throw new UsageError(`connections must be a whole number of at least 1, got ${String(connections)}`, 'ERR_INVALID_OPTION');
     }
+    this.proxyFor = proxyFinder(options.proxy);
     this.pool = new ConnectionPool({ connections, idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, clock: this.clock });
   }
 
@@ -270,12 +284,13 @@ export class Session implements AsyncDisposable {
    */
   private async exchangeHead(request: HttpRequest, guard: RequestGuard, secureOnly: boolean): Promise<Hop> {
     for (;;) {
-      const exchange = new Exchange(this.protocolFactory(request, this.protocolOptions()), {
+      const route = routeOf(request.url, this.proxyFor(request.url));
+      const exchange = new Exchange(this.protocolFactory(routedRequest(request, route), this.protocolOptions(route, request.url)), {
         guard,
         clock: this.clock,
         expectContinueTimeout: this.options.expectContinueTimeout ?? 1000,
       });
-      const { connection, connectTime } = await this.connect(request.url, guard, isReplayable(request));
+      const { connection, connectTime } = await this.connect(request.url, route, guard, isReplayable(request));
       if (secureOnly && !connection.transport.secure) {
         void this.discard(connection);
         throw new RedirectError(
@@ -299,26 +314,28 @@ export class Session implements AsyncDisposable {
     }
   }
 
-  /** A connection to the URL's origin from the pool: a kept-alive one, a new one, or the first to come free. */
-  private connect(url: URL, guard: RequestGuard, replayable: boolean): Promise<Lease> {
-    const origin = originOf(url);
-    return this.pool.acquire(origin, () => this.openTransport(url, origin, guard), guard, !replayable);
+  /** A connection for the URL's route from the pool: a kept-alive one, a new one, or the first to come free. */
+  private connect(url: URL, route: Route, guard: RequestGuard, replayable: boolean): Promise<Lease> {
+    return this.pool.acquire(route.key, () => this.openTransport(url, route, guard), guard, !replayable);
   }
 
-  /** Opens a transport for the URL, within the request's connect and TLS timeouts. */
-  private async openTransport(url: URL, origin: string, guard: RequestGuard): Promise<Transport> {
+  /** Opens a transport for the URL on its route, within the request's connect and TLS timeouts. */
+  private async openTransport(url: URL, route: Route, guard: RequestGuard): Promise<Transport> {
     const factory = this.factoryFor(url);
     const connect = activeTimeout(guard.timeouts.connect);
     const tls = activeTimeout(guard.timeouts.tls);
+    const options: TransportOptions = { tls: this.options.tls, timeouts: { connect, tls }, clock: this.clock, signal: guard.signal };
     const opening = Promise.resolve().then(() =>
-      factory.open(url, { tls: this.options.tls, timeouts: { connect, tls }, clock: this.clock, signal: guard.signal }),
+      route.kind === 'direct'
+        ? factory.open(url, options)
+        : openThroughProxy(url, route, factory, this.factoryFor(route.proxy.url), options, { guard, clock: this.clock, protocol: this.options.protocol }),
     );
     try {
       return await guard.race(opening);
     } catch (error) {
       // Given up while opening: a transport that opens later is closed at once.
       void opening.then((late) => late.close(), () => {});
-      throw asTransportError(error, `Could not connect to ${origin}`);
+      throw asTransportError(error, `Could not connect to ${originOf(url)}`);
     }
   }
 
@@ -374,8 +391,9 @@ export class Session implements AsyncDisposable {
     return (this.options.transport !== undefined && url.protocol === this.url.protocol) || this.registry.get(url.protocol) !== undefined;
   }
 
-  private protocolOptions(): Http10Options {
+  private protocolOptions(route: Route, url: URL): Http10Options {
     const options: Http10Options = { ...this.options.protocol, stream: true };
+    if (route.kind === 'forward') options.requestTarget = absoluteForm(url);
     if ((this.options.version ?? '1.1') === '1.0') options.keepAlive = true;
     return options;
   }

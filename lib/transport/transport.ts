@@ -48,4 +48,11 @@ export interface TransportOptions {
 /** Opens transports for URLs. */
 export interface TransportFactory {
   open(url: URL, options: TransportOptions): Promise<Transport>;
+  /**
+   * Optional, for TLS factories: runs the factory's protocol over an already open transport (a proxy's CONNECT
+   * tunnel) instead of opening a connection of its own. `url` names the peer (SNI, the name to verify);
+   * `timeouts.tls`, `clock` and `signal` bound the handshake. From the call on, `inner` belongs to the result:
+   * it is closed with it, or when the wrap fails.
+   */
+  wrap?(inner: Transport, url: URL, options: TransportOptions): Promise<Transport>;
 }
