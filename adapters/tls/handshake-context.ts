@@ -4,7 +4,7 @@
  */
 import type { HandshakeMessage } from './handshake-messages';
 import type { RecordProtection } from './record-protection';
-import type { TlsClientConfig } from './tls-client';
+import type { TlsClientConfig } from './client-config';
 import type { Transcript } from './transcript';
 
 export interface Negotiated {

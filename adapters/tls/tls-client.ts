@@ -9,7 +9,7 @@
  */
 import type { TlsFailure } from '../../lib/message/errors';
 import { cipherSuites, findSuite, type CipherSuite } from './cipher-suites';
-import type { ClientCredentials } from './client-credentials';
+import type { TlsClientConfig } from './client-config';
 import { generateKeyShare, groupName, randomBytes, type KeyShare } from './crypto';
 import { Alert, alertName, illegal, TlsProtocolError } from './errors';
 import type { HandshakeContext, Negotiated, VersionHandshake } from './handshake-context';
@@ -32,31 +32,7 @@ import { ContentType, frameRecord, MAX_PLAINTEXT, RecordReader, type TlsRecord }
 import { plaintextProtection, type RecordProtection } from './record-protection';
 import { SignatureSchemes } from './signatures';
 import { Transcript } from './transcript';
-import type { Certificate } from './x509';
 
-export interface TlsClientConfig {
-  /** The SNI; undefined for IP hosts. */
-  serverName: string | undefined;
-  /** `host:port`, for messages. */
-  peer: string;
-  /** Versions offered, preferred first: [TLS13, TLS12] or [TLS13]. */
-  versions: number[];
-  /** Groups offered, preferred first; a key share is sent for the first. */
-  groups: number[];
-  alpn: string[];
-  /** Verifies the server's certificates (leaf first) and returns the leaf; throws a TlsError to refuse. */
-  verifyCertificates(ders: Uint8Array[]): Promise<Certificate>;
-  /** A client certificate and key, sent when the server asks for one (else an empty Certificate is sent). */
-  credentials?: ClientCredentials;
-  /** Receives every record to send, in order. */
-  send(bytes: Uint8Array): void;
-  /** Injected for deterministic tests (recorded traces such as RFC 8448); random otherwise. */
-  random?: Uint8Array;
-  sessionId?: Uint8Array;
-  keyShare?: (group: number) => Promise<KeyShare>;
-  /** Encodes the ClientHello (default `encodeClientHello`); a trace replay returns the recorded message. */
-  encodeHello?: (params: ClientHelloParams) => Uint8Array;
-}
 
 /** What one `receive` produced. */
 export interface Received {
