@@ -56,10 +56,21 @@ export function proxyFinder(option: ProxyOption | undefined): (url: URL) => Prox
     const proxy = parseProxy(option);
     return (url) => (proxied(url) ? proxy : undefined);
   }
-  const resolver = option;
-  return (url) => {
-    const found = proxied(url) ? (resolver ?? defaultResolver)?.(url) : undefined;
+  const resolve = (url: URL, resolver: ProxyResolver | undefined): Proxy | undefined => {
+    const found = proxied(url) ? resolver?.(url) : undefined;
     return found === undefined || found === '' ? undefined : parseProxy(found, `The proxy chosen for ${url.protocol} URLs`);
+  };
+  if (option) return (url) => resolve(url, option);
+  // The default resolver (the environment's, which reads process.env: microseconds a request) depends only on
+  // the origin: it is asked once per origin, and its answers kept for the session's life (256 origins at most).
+  const known = new Map<string, Proxy | undefined>();
+  return (url) => {
+    const key = `${url.protocol}//${url.host}`;
+    if (known.has(key)) return known.get(key);
+    const proxy = resolve(url, defaultResolver);
+    if (known.size >= 256) known.clear();
+    known.set(key, proxy);
+    return proxy;
   };
 }
 
