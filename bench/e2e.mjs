@@ -4,11 +4,10 @@
 //   node bench/e2e.mjs [--quick] [--json FILE]
 //
 // See docs/bench.md for what is measured and how the comparison is kept fair.
-import { fork } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client, Pool } from 'undici';
-import { flags, importDist, median, ratio, si, since, spread, table } from './harness.mjs';
+import { flags, forkServer, importDist, median, ratio, si, since, spread, table } from './harness.mjs';
 
 const { EOF, Http11Protocol, HttpRequest } = await importDist('core.mjs');
 const { NodeTcp } = await importDist('adapters/node-tcp.mjs');
@@ -18,18 +17,7 @@ const LARGE_LENGTH = 1024 * 1024;
 
 /** Starts bench/server.mjs and resolves with its origin and a handle to stop it. */
 async function startServer() {
-  // execArgv: [] so that flags given to this process (--cpu-prof, --inspect) do not reach the server.
-  const child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bench server did not start within 10 s')), 10_000);
-    child.once('error', reject);
-    child.on('message', (m) => {
-      if (m.type === 'ready') {
-        clearTimeout(timer);
-        resolve(m.port);
-      }
-    });
-  });
+  const { child, port } = await forkServer(fileURLToPath(new URL('./server.mjs', import.meta.url)));
   const stats = () =>
     new Promise((resolve) => {
       child.once('message', (m) => resolve(m));

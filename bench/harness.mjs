@@ -1,5 +1,6 @@
 // Timing helpers shared by the benchmarks: warm-up, interleaved rounds, medians, and table printing.
 // Nothing here is specific to HTTP.
+import { fork } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -111,4 +112,25 @@ export function flags(argv = process.argv.slice(2)) {
   const quick = argv.includes('--quick');
   const j = argv.indexOf('--json');
   return { quick, json: j >= 0 ? argv[j + 1] : undefined };
+}
+
+/**
+ * Forks a benchmark server (`script` with `args`; `message`, if given, is sent to it first) and resolves once it
+ * reports `{ type: 'ready', port }`. execArgv is empty so that flags given to this process (--cpu-prof,
+ * --inspect) do not reach the server.
+ */
+export async function forkServer(script, args = [], message) {
+  const child = fork(script, args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  if (message !== undefined) child.send(message);
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 10 s`)), 10_000);
+    child.once('error', reject);
+    child.on('message', (m) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve(m.port);
+      }
+    });
+  });
+  return { child, port };
 }

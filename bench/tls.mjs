@@ -4,12 +4,11 @@
 // reading 1 MiB over an open connection.
 //
 //   node bench/tls.mjs [--quick] [--json FILE]
-import { fork } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import tls from 'node:tls';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import forge from 'node-forge';
-import { flags, importDist, median, ratio, si, since, spread, table } from './harness.mjs';
+import { flags, forkServer, importDist, median, ratio, si, since, spread, table } from './harness.mjs';
 
 const MIB = 1024 * 1024;
 
@@ -44,18 +43,7 @@ function serve({ keyPem, certPem }) {
 }
 
 async function startServer(cert) {
-  const child = fork(fileURLToPath(import.meta.url), ['--server'], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  child.send(cert);
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bench TLS server did not start within 10 s')), 10_000);
-    child.once('error', reject);
-    child.on('message', (m) => {
-      if (m.type === 'ready') {
-        clearTimeout(timer);
-        resolve(m.port);
-      }
-    });
-  });
+  const { child, port } = await forkServer(fileURLToPath(import.meta.url), ['--server'], cert);
   return { url: new URL(`https://127.0.0.1:${port}/`), stop: () => new Promise((resolve) => (child.once('exit', resolve), child.disconnect())) };
 }
 
