@@ -5,7 +5,7 @@
  * pairs (the server sees exactly what arrived before it answered), and once over loopback with node:http.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AbortError, UsageError } from '../../lib/message/errors';
+import { AbortError, ParseError, UsageError } from '../../lib/message/errors';
 import type { ReceivedRequest } from '../support/request-reader';
 import { Session } from '../../lib/session/session';
 import { memoryServer, reply } from '../support/memory-server';
@@ -154,6 +154,76 @@ describe('pipelining', () => {
     expect(state.arrivals.slice(4)).toEqual(['GET /c@1', 'GET /d@1']);
     expect(server.connections).toHaveLength(2);
     expect(state.ended.has(0)).toBe(true);
+  });
+
+  test('a connection the server ends after the first response: the requests behind it are sent again and succeed', async () => {
+    const arrivals: string[] = [];
+    const server = memoryServer(async (end, reader, index) => {
+      const held = [];
+      for (let request = await reader.request(); request; request = await reader.request()) {
+        arrivals.push(`${request.target}@${index}`);
+        if (index > 0) await reply(end, echo(request));
+        else if (held.push(request) === 3) {
+          await reply(end, echo(held[0]));
+          await end.close();
+        }
+      }
+    });
+    await using session = new Session(ORIGIN, { transport: server.factory, connections: 1, pipelining: 3 });
+    const responses = await Promise.all(['/a', '/b', '/c'].map((path) => session.send({ path })));
+    expect(responses.map((r) => r.text())).toEqual(['/a', '/b', '/c']);
+    expect(arrivals).toEqual(['/a@0', '/b@0', '/c@0', '/b@1', '/c@1']);
+  });
+
+  test('a response that does not parse fails its own request (it had bytes); the one behind it is sent again', async () => {
+    const { server, state, answer } = heldServer((request, connection) =>
+      connection === 0 && request.target === '/b' ? 'HTTP/1.1 200 OK\r\nContent-Length: nope\r\n\r\n' : echo(request),
+    );
+    await using session = new Session(ORIGIN, { transport: server.factory, connections: 1, pipelining: 3 });
+    const settled = Promise.allSettled(['/a', '/b', '/c'].map((path) => session.send({ path })));
+    await until(() => state.arrivals.length === 3, () => 'three pipelined requests');
+    await answer();
+    await until(() => state.arrivals.length === 4, () => `the replay, got ${state.arrivals.join(', ')}`);
+    await answer();
+    const [a, b, c] = await settled;
+    expect(a.status === 'fulfilled' && a.value.text()).toBe('/a');
+    expect(b.status === 'rejected' && b.reason).toBeInstanceOf(ParseError);
+    expect(c.status === 'fulfilled' && c.value.text()).toBe('/c');
+    expect(state.arrivals[3]).toBe('GET /c@1');
+  });
+
+  test('an event stream keeps its connection to itself', async () => {
+    const arrivals: string[] = [];
+    const server = memoryServer(async (end, reader, index) => {
+      for (let request = await reader.request(); request; request = await reader.request()) {
+        arrivals.push(`${request.target}@${index}`);
+        if (request.target === '/feed') await reply(end, 'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n6\r\ndata:1\r\n2\r\n\n\n\r\n');
+        else await reply(end, echo(request));
+      }
+    });
+    await using session = new Session(ORIGIN, { transport: server.factory, connections: 1, pipelining: 3 });
+    const events = session.events({ path: '/feed' })[Symbol.asyncIterator]();
+    expect((await events.next()).value).toMatchObject({ data: '1' });
+    const later = session.send({ path: '/later' });
+    await tick(20);
+    expect(arrivals).toEqual(['/feed@0']);
+    await events.return();
+    expect((await later).text()).toBe('/later');
+    expect(arrivals).toEqual(['/feed@0', '/later@1']);
+  });
+
+  test('an HTTP/1.0 session never pipelines', async () => {
+    const { server, state, answer } = heldServer((request) => echo(request, 'Connection: keep-alive\r\n'));
+    await using session = new Session(ORIGIN, { transport: server.factory, connections: 1, pipelining: 3, version: '1.0' });
+    const all = Promise.all(['/a', '/b'].map((path) => session.send({ path })));
+    for (let i = 0; i < 2; i++) {
+      await until(() => state.queue.length > 0, () => 'a request at the server');
+      await tick(10);
+      expect(state.queue.length).toBe(1);
+      await answer();
+    }
+    expect((await all).map((r) => r.text())).toEqual(['/a', '/b']);
+    expect(server.connections).toHaveLength(1);
   });
 
   test('bytes after the last response in flight are no answer: the connection is closed, the next request goes on a new one', async () => {
