@@ -9,9 +9,9 @@ import type { Transport } from '../transport/transport';
 export interface Turn {
   /** Whether the connection had carried an exchange before this one (a retry after its loss is then safe). */
   readonly reused: boolean;
-  /** Resolves once the previous request on the connection was written (or failed to be). */
+  /** Resolves once the previous request on the connection was written (or failed to be, or the connection was closed). */
   readonly writable: Promise<void>;
-  /** Resolves once the previous response on the connection has ended, or the connection was closed. */
+  /** Resolves once the previous response on the connection has ended (or the connection was closed). */
   readonly readable: Promise<void>;
   /** This request is written (or will not be): the next may write. */
   wrote(): void;
@@ -30,7 +30,7 @@ export interface Turn {
  * exchange's first read.
  *
  * Pipelined requests (`join`) take turns: each writes after the one before it, and reads after the response
- * before it has ended, starting with the bytes that response's exchange read past its end (`carry`).
+ * before it has ended, starting with the bytes that response's exchange read past its end (see `done`).
  */
 export class Connection {
   /** Exchanges started on it; more than zero means the next one reuses it. */
@@ -49,9 +49,8 @@ export class Connection {
   private lastRead: Promise<void> = Promise.resolve();
   /** Bytes of the next response, read by the exchange before it: the next `read()` returns them. */
   private carried: Uint8Array | undefined;
-  private ended!: () => void;
-  /** Resolves on close: requests waiting for their turn then find the connection closed. */
-  private readonly closedSignal = new Promise<void>((resolve) => (this.ended = resolve));
+  /** The turns joined and not done: closing ends them, so that the requests after them find the connection closed. */
+  private readonly unfinished = new Set<Turn>();
   /** The read left waiting while parked; the next `read()` takes it. */
   private waiting: Promise<Uint8Array | null> | undefined;
   private parked = false;
@@ -80,13 +79,8 @@ export class Connection {
     let read!: () => void;
     const written = new Promise<void>((resolve) => (wrote = resolve));
     const done = new Promise<void>((resolve) => (read = resolve));
-    const turn: Turn = {
-      reused,
-      writable: Promise.race([this.lastWritten, this.closedSignal]),
-      readable: Promise.race([this.lastRead, this.closedSignal]),
-      wrote,
-      read,
-    };
+    const turn: Turn = { reused, writable: this.lastWritten, readable: this.lastRead, wrote, read };
+    this.unfinished.add(turn);
     this.lastWritten = written;
     this.lastRead = done;
     return turn;
@@ -95,6 +89,7 @@ export class Connection {
   /** The response of `turn` has ended; `remaining` (bytes read past it) starts the next response. */
   done(turn: Turn, remaining: Uint8Array): void {
     this.inFlight--;
+    this.unfinished.delete(turn);
     this.carried = remaining.length > 0 ? remaining : undefined;
     turn.wrote();
     turn.read();
@@ -156,7 +151,11 @@ export class Connection {
   close(): Promise<void> {
     if (!this.closing) {
       this.closing = this.transport.close().catch(() => {});
-      this.ended();
+      for (const turn of this.unfinished) {
+        turn.wrote();
+        turn.read();
+      }
+      this.unfinished.clear();
     }
     return this.closing;
   }
