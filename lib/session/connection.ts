@@ -3,18 +3,54 @@ import { afterPendingIo } from './io-turn';
 import type { Transport } from '../transport/transport';
 
 /**
- * A transport as the session keeps it between requests: the origin it was opened for, and how many exchanges
- * it has carried.
+ * One request's place in line on a connection (see `Connection.join`): its writes go after the previous
+ * request's, and its response is read after the previous one has ended.
+ */
+export interface Turn {
+  /** Whether the connection had carried an exchange before this one (a retry after its loss is then safe). */
+  readonly reused: boolean;
+  /** Resolves once the previous request on the connection was written (or failed to be, or the connection was closed). */
+  readonly writable: Promise<void>;
+  /** Resolves once the previous response on the connection has ended (or the connection was closed). */
+  readonly readable: Promise<void>;
+  /** This request is written (or will not be): the next may write. */
+  wrote(): void;
+  /** This response has ended: the next may read. */
+  read(): void;
+}
+
+/**
+ * A transport as the session keeps it between requests: the origin it was opened for, how many exchanges it has
+ * carried, and the requests in flight on it.
  *
  * Between two exchanges the connection is parked: a read is left waiting on it, so that whatever the peer does
- * while it should be silent is seen at once. The session never pipelines, so nothing the peer sends then can
- * be an answer: bytes (a smuggled or late response), an end or an error all make the connection unusable,
- * and it is closed before a request is ever written to it. A read still waiting when the next exchange starts
- * is that exchange's first read.
+ * while it should be silent is seen at once. With no request in flight nothing the peer sends then can be an
+ * answer: bytes (a smuggled or late response), an end or an error all make the connection unusable, and it is
+ * closed before a request is ever written to it. A read still waiting when the next exchange starts is that
+ * exchange's first read.
+ *
+ * Pipelined requests (`join`) take turns: each writes after the one before it, and reads after the response
+ * before it has ended, starting with the bytes that response's exchange read past its end (see `done`).
  */
 export class Connection {
   /** Exchanges started on it; more than zero means the next one reuses it. */
   exchanges = 0;
+  /** Requests joined and not yet done (their response has not ended). */
+  inFlight = 0;
+  /** Whether the requests in flight are all pipelinable, so that more may join them. */
+  pipelinable = false;
+  /**
+   * Closed by the session for one request's sake (its abort or timeout): the other requests in flight on it
+   * lost it through no fault of the server's.
+   */
+  abandoned = false;
+  /** When the last request joined may be followed: its write, and its response's end. */
+  private lastWritten: Promise<void> = Promise.resolve();
+  private lastRead: Promise<void> = Promise.resolve();
+  /** Bytes of the next response, read by the exchange before it: the next `read()` returns them. */
+  private carried: Uint8Array | undefined;
+  /** The turns joined and not done: closing ends them, so that the requests after them find the connection closed. */
+  private readonly unfinished = new Set<Turn>();
   /** The read left waiting while parked; the next `read()` takes it. */
   private waiting: Promise<Uint8Array | null> | undefined;
   private parked = false;
@@ -30,8 +66,49 @@ export class Connection {
     return this.closing !== undefined;
   }
 
+  /**
+   * A place in line for one more request. `pipelinable` says whether it may share the connection; the first
+   * request in flight decides whether later ones may join.
+   */
+  join(pipelinable: boolean): Turn {
+    const reused = this.exchanges > 0;
+    this.exchanges++;
+    if (this.inFlight === 0) this.pipelinable = pipelinable;
+    this.inFlight++;
+    let wrote!: () => void;
+    let read!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const done = new Promise<void>((resolve) => (read = resolve));
+    const turn: Turn = { reused, writable: this.lastWritten, readable: this.lastRead, wrote, read };
+    this.unfinished.add(turn);
+    this.lastWritten = written;
+    this.lastRead = done;
+    return turn;
+  }
+
+  /** The response of `turn` has ended; `remaining` (bytes read past it) starts the next response. */
+  done(turn: Turn, remaining: Uint8Array): void {
+    this.inFlight--;
+    this.unfinished.delete(turn);
+    this.carried = remaining.length > 0 ? remaining : undefined;
+    turn.wrote();
+    turn.read();
+  }
+
+  /** The bytes read past the last response that ended, taken. */
+  takeCarried(): Uint8Array {
+    const carried = this.carried ?? new Uint8Array(0);
+    this.carried = undefined;
+    return carried;
+  }
+
   /** The next bytes from the peer, or `null` once it has closed. */
   read(): Promise<Uint8Array | null> {
+    const carried = this.carried;
+    if (carried) {
+      this.carried = undefined;
+      return Promise.resolve(carried);
+    }
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = undefined;
@@ -72,7 +149,14 @@ export class Connection {
 
   /** Closes the transport; safe to call more than once, never rejects. */
   close(): Promise<void> {
-    this.closing ??= this.transport.close().catch(() => {});
+    if (!this.closing) {
+      this.closing = this.transport.close().catch(() => {});
+      for (const turn of this.unfinished) {
+        turn.wrote();
+        turn.read();
+      }
+      this.unfinished.clear();
+    }
     return this.closing;
   }
 

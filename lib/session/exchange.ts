@@ -4,7 +4,7 @@ import type { Http1Protocol, Http1Result, Http1Yield } from '../protocol/http1-p
 import { EOF, type Input, type Step } from '../protocol/protocol';
 import { requestBodyWriter } from '../protocol/request-writer';
 import type { Clock } from '../transport/clock';
-import type { Connection } from './connection';
+import type { Connection, Turn } from './connection';
 import type { RequestGuard } from './timeouts';
 
 export interface ExchangeContext {
@@ -41,6 +41,10 @@ export class Exchange {
   /** A read that a 100-continue wait stopped waiting for: the next read takes it, never starting a second. */
   private reading: Promise<Input> | undefined;
   private connection!: Connection;
+  /** This exchange's place in line on its connection (set by `head()`): when it may write, and read. */
+  turn!: Turn;
+  /** Whether the previous response on the connection has ended (the first read waits for it). */
+  private ownsReads = false;
 
   /** Serialises the request head at once, so that an invalid request fails before any connection is opened. */
   constructor(
@@ -52,11 +56,12 @@ export class Exchange {
 
   /**
    * Writes the request (and its body, after 100 Continue if it asked for it) and reads until the response head
-   * is in. A 101 or a CONNECT tunnel completes the exchange here, without a body.
+   * is in. A 101 or a CONNECT tunnel completes the exchange here, without a body. `turn` is the place the
+   * pool gave it on the connection (by default, a new place in line).
    */
-  async head(connection: Connection): Promise<HttpResponse> {
+  async head(connection: Connection, turn: Turn = connection.join(false)): Promise<HttpResponse> {
     this.connection = connection;
-    connection.exchanges++;
+    this.turn = turn;
     const { guard } = this.context;
     for (;;) {
       const step = this.next();
@@ -126,7 +131,7 @@ export class Exchange {
   }
 
   private read(): Promise<Input> {
-    this.reading ??= this.connection.read().then(
+    this.reading ??= this.readInTurn().then(
       (bytes) => {
         this.reading = undefined;
         if (bytes === null) return EOF;
@@ -146,12 +151,30 @@ export class Exchange {
     return this.context.guard.race(this.reading);
   }
 
+  /**
+   * The connection's next bytes, once the previous response on it has ended (a pipelined request waits for
+   * its turn); a connection closed meanwhile is `ERR_TRANSPORT_CLOSED`, with no byte received.
+   */
+  private async readInTurn(): Promise<Uint8Array | null> {
+    if (!this.ownsReads) {
+      await this.turn.readable;
+      this.ownsReads = true;
+      if (this.connection.closed) throw closedBeforeTurn(this.connection);
+    }
+    return this.connection.read();
+  }
+
   private async write(bytes: Uint8Array): Promise<void> {
     try {
+      // The head waits for the request before it on the connection to be written (one write at a time).
+      if (this.writes === 0) await this.context.guard.race(this.turn.writable);
       await this.context.guard.race(this.connection.write(bytes));
     } catch (error) {
       if (this.writes === 0 && error instanceof TransportError && error.code === 'ERR_TRANSPORT_CLOSED') this.unsent = true;
       throw error;
+    } finally {
+      // Only requests without a body are pipelined: the head is all of them, and the next may be written.
+      if (this.writes === 0) this.turn.wrote();
     }
     this.writes++;
   }
@@ -229,4 +252,9 @@ export class Exchange {
     }
     for (const bytes of writer.end()) await this.write(bytes);
   }
+}
+
+/** What a pipelined request meets when the connection closed before the responses before it had ended. */
+function closedBeforeTurn(connection: Connection): TransportError {
+  return new TransportError(`The connection to ${connection.origin} closed before the response to this request`, { code: 'ERR_TRANSPORT_CLOSED' });
 }

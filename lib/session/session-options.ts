@@ -43,6 +43,11 @@ export interface SessionOptions {
    */
   connections?: number;
   /**
+   * Requests in flight on one HTTP/1.1 connection at most (default 1: no pipelining). Above 1, idempotent
+   * requests without a body share a busy connection when no idle one or free slot is left; see docs/session.md.
+   */
+  pipelining?: number;
+  /**
    * How long an idle kept-alive connection is kept, in ms (default 4000; `Infinity`: until the server closes
    * it); a server's `Keep-Alive: timeout=N` shortens it to N − 1 s.
    */

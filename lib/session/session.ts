@@ -9,6 +9,7 @@ import { asTransportError, Connection } from './connection';
 import { EventStream, type EventStreamOptions } from './event-stream';
 import { Exchange } from './exchange';
 import { originOf } from './origin';
+import { isPipelinable } from './pipelining';
 import { ConnectionPool, type Lease } from './pool';
 import { followRedirect, type RedirectPolicy } from './redirect';
 import { defaultRegistry, type TransportRegistry } from '../transport/registry';
@@ -126,8 +127,12 @@ export class Session implements AsyncDisposable {
     if (!Number.isInteger(connections) || connections < 1) {
       throw new UsageError(`connections must be a whole number of at least 1, got ${String(connections)}`, 'ERR_INVALID_OPTION');
     }
+    const pipelining = options.pipelining ?? 1;
+    if (!Number.isInteger(pipelining) || pipelining < 1) {
+      throw new UsageError(`pipelining must be a whole number of at least 1, got ${String(pipelining)}`, 'ERR_INVALID_OPTION');
+    }
     this.proxyFor = proxyFinder(options.proxy);
-    this.pool = new ConnectionPool({ connections, idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, clock: this.clock });
+    this.pool = new ConnectionPool({ connections, pipelining, idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, clock: this.clock });
   }
 
   /** Sends a request (default: GET the session URL) and reads its whole response. */
@@ -174,8 +179,8 @@ export class Session implements AsyncDisposable {
     return this.close();
   }
 
-  private async open(input: RequestInput, totalUntilHead: boolean): Promise<StreamingResponse> {
-    const active = await this.begin(input, totalUntilHead);
+  private async open(input: RequestInput, eventStream: boolean): Promise<StreamingResponse> {
+    const active = await this.begin(input, eventStream);
     const body = this.bodyOf(active);
     // A response without a body lets the next request go at once, whether or not its empty body is read.
     try {
@@ -189,9 +194,10 @@ export class Session implements AsyncDisposable {
 
   /**
    * Runs a request until the head of its final response: following redirects, and sending it again when the
-   * retry policy says so (a retryable status or a transient failure), after the wait it says.
+   * retry policy says so (a retryable status or a transient failure), after the wait it says. An event stream's
+   * `total` timeout ends at the head, and it never shares its connection.
    */
-  private async begin(input: RequestInput, totalUntilHead: boolean): Promise<Active> {
+  private async begin(input: RequestInput, eventStream: boolean): Promise<Active> {
     if (this.closeReason) throw new UsageError('The session is closed', 'ERR_SESSION_CLOSED');
     const startedAt = this.clock.now();
     const prepared = prepareRequest(input, this.defaults);
@@ -204,7 +210,7 @@ export class Session implements AsyncDisposable {
       for (let attempt = 1; ; attempt++) {
         let active: Active;
         try {
-          active = await this.follow(prepared, guard, startedAt, attempts);
+          active = await this.follow(prepared, guard, startedAt, attempts, !eventStream);
         } catch (error) {
           const wait = retry && !guard.failure ? retry.afterError(prepared.request, error, attempt) : undefined;
           if (wait === undefined) throw error;
@@ -215,7 +221,7 @@ export class Session implements AsyncDisposable {
         const wait = retry?.afterResponse(active.exchange.protocol.request, active.response, attempt);
         attempts.push({ status: active.response.status, wait: wait ?? 0 });
         if (wait === undefined) {
-          if (totalUntilHead) guard.stop('total');
+          if (eventStream) guard.stop('total');
           return active;
         }
         await this.drop(active.connection, active.exchange);
@@ -228,7 +234,7 @@ export class Session implements AsyncDisposable {
   }
 
   /** Sends the request and follows its redirects, until the head of the final response. */
-  private async follow(prepared: PreparedRequest, guard: RequestGuard, startedAt: number, attempts: Attempt[]): Promise<Active> {
+  private async follow(prepared: PreparedRequest, guard: RequestGuard, startedAt: number, attempts: Attempt[], mayPipeline: boolean): Promise<Active> {
     /** The connection of a hop whose response has not ended: closed if anything fails. */
     let unsettled: Connection | undefined;
     try {
@@ -238,7 +244,7 @@ export class Session implements AsyncDisposable {
       /** After a hop over TLS, the next may not go in the clear (checked on the transport, not the scheme). */
       let secure = false;
       for (;;) {
-        const hop = await this.exchangeHead(request, guard, secure && !policy.allowInsecure);
+        const hop = await this.exchangeHead(request, guard, secure && !policy.allowInsecure, mayPipeline);
         secure = hop.connection.transport.secure;
         unsettled = hop.connection;
         const { exchange, response } = hop;
@@ -280,9 +286,10 @@ export class Session implements AsyncDisposable {
 
   /**
    * One exchange up to its response head, on the kept-alive connection if it fits. If that connection turns
-   * out to be dead before any response byte, the request is sent again on a new one, if that is safe.
+   * out to be dead before any response byte, the request is sent again on a new one, if that is safe. With
+   * `mayPipeline` (and the session's `pipelining`), a pipelinable request may share a busy connection.
    */
-  private async exchangeHead(request: HttpRequest, guard: RequestGuard, secureOnly: boolean): Promise<Hop> {
+  private async exchangeHead(request: HttpRequest, guard: RequestGuard, secureOnly: boolean, mayPipeline: boolean): Promise<Hop> {
     for (;;) {
       const route = routeOf(request.url, this.proxyFor(request.url));
       const exchange = new Exchange(this.protocolFactory(routedRequest(request, route), this.protocolOptions(route, request.url)), {
@@ -290,7 +297,8 @@ export class Session implements AsyncDisposable {
         clock: this.clock,
         expectContinueTimeout: this.options.expectContinueTimeout ?? 1000,
       });
-      const { connection, connectTime } = await this.connect(request.url, route, guard, isReplayable(request));
+      const pipelinable = mayPipeline && this.pipelines() && isPipelinable(request, route);
+      const { connection, turn, connectTime } = await this.connect(request.url, route, guard, isReplayable(request), pipelinable);
       if (secureOnly && !connection.transport.secure) {
         void this.discard(connection);
         throw new RedirectError(
@@ -298,25 +306,36 @@ export class Session implements AsyncDisposable {
           'ERR_REDIRECT_INSECURE',
         );
       }
-      const reused = connection.exchanges > 0;
-      guard.watch(() => void this.discard(connection));
+      guard.watch(() => {
+        connection.abandoned = true; // the other requests in flight on it lose it through no fault of the server's
+        void this.discard(connection);
+      });
       try {
-        return { exchange, connection, connectTime, response: await exchange.head(connection) };
+        return { exchange, connection, connectTime, response: await exchange.head(connection, turn) };
       } catch (error) {
         void this.discard(connection);
         // A request that never left can go again on a new connection, whatever its method.
-        if (!reused || guard.failure) throw error;
+        if (!(turn.reused || connection.abandoned) || guard.failure) throw error;
         if (exchange.unsent) continue;
         if (exchange.received > 0 || !isConnectionLoss(error)) throw error;
         if (!isReplayable(request)) throw maybeProcessed(request, error);
-        // A fresh connection is not reused: this loops at most once more.
+        // Sent again: on a fresh connection (which is not reused, so this ends there), or behind the requests
+        // in flight on a pipelining one, one of which at least gets its response before this may fail again.
       }
     }
   }
 
-  /** A connection for the URL's route from the pool: a kept-alive one, a new one, or the first to come free. */
-  private connect(url: URL, route: Route, guard: RequestGuard, replayable: boolean): Promise<Lease> {
-    return this.pool.acquire(route.key, () => this.openTransport(url, route, guard), guard, !replayable);
+  /**
+   * A connection for the URL's route from the pool: a kept-alive one, a new one, a busy pipelining one for a
+   * pipelinable request, or the first to come free.
+   */
+  private connect(url: URL, route: Route, guard: RequestGuard, replayable: boolean, pipelinable: boolean): Promise<Lease> {
+    return this.pool.acquire(route.key, () => this.openTransport(url, route, guard), guard, !replayable, pipelinable);
+  }
+
+  /** Whether the session pipelines: HTTP/1.1, with `pipelining` above 1. */
+  private pipelines(): boolean {
+    return (this.options.pipelining ?? 1) > 1 && (this.options.version ?? '1.1') === '1.1';
   }
 
   /** Opens a transport for the URL on its route, within the request's connect and TLS timeouts. */
@@ -355,13 +374,15 @@ export class Session implements AsyncDisposable {
   }
 
   /**
-   * After a complete response: keep the connection for the next request, or close it. Bytes after the response
-   * can be no answer of ours (the session never pipelines): a connection with any left over is closed.
+   * After a complete response: keep the connection for the next request (or the next pipelined response), or
+   * close it. Bytes after the last response in flight can be no answer of ours: a connection with any left over
+   * is closed. Before a pipelined response they are its start.
    */
   private settle(connection: Connection, exchange: Exchange): void {
     const result = exchange.result!;
-    const reusable = result.keepAlive && result.remaining.length === 0 && !exchange.bodyCut;
-    this.pool.release(connection, reusable, keepAliveTimeout(result.response.headers.get('keep-alive')));
+    const followed = connection.inFlight > 1;
+    const reusable = result.keepAlive && (result.remaining.length === 0 || followed) && !exchange.bodyCut;
+    this.pool.release(connection, exchange.turn, reusable, result.remaining, keepAliveTimeout(result.response.headers.get('keep-alive')));
   }
 
   private discard(connection: Connection): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Response desync: bytes the server sends beyond a complete response (or while the connection is idle) are
- * never taken as the answer to the next request. The session never pipelines, so the connection is closed and
- * the next request goes on a new one; every answer stays with its own request.
+ * never taken as the answer to the next request. A session without pipelining has nothing in flight after a
+ * response, so the connection is closed and the next request goes on a new one; every answer stays with its own
+ * request.
  */
 import type * as net from 'node:net';
 import { Session } from '../../lib/session/session';

@@ -201,7 +201,7 @@ describe('response framing', () => {
   test('bytes after a response are never taken for the next one: the connection is closed', async () => {
     const server = await rawServer(async (socket, reader, index) => {
       await reader.request();
-      // A second response glued to the first: the session never pipelines, so it cannot be an answer.
+      // A second response glued to the first: the session does not pipeline here, so it cannot be an answer.
       if (index === 0) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirstHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ninjected');
       else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond');
     });
