@@ -3,11 +3,11 @@
  * in order; idle connections reused most recently used first and closed after the idle timeout; a broken
  * connection fails only its own request. Over in-memory pairs (no socket is needed to count connections).
  */
-import { InMemoryTransport } from '../../adapters/in-memory';
-import { TransportError } from '../../lib/message/errors';
 import { Session } from '../../lib/session/session';
 import { ManualClock } from '../../lib/transport/clock';
 import { memoryServer, reply } from '../support/memory-server';
+import { closeServers, httpServer } from '../support/servers';
+import { tcp } from '../support/tcp';
 import { tick, until } from '../support/time';
 
 const ORIGIN = 'http://pool.test';
@@ -129,8 +129,10 @@ describe('the connection pool', () => {
     await session.send({ path: '/plain' });
     expect(clock.nextDue).toBe(10_000);
     clock.advance(9_999);
-    expect(server.connections[0]!.isClosed || (server.connections[0] as InMemoryTransport).stats.bytesRead === 0).toBe(false);
-    clock.advance(1);
+    await session.send({ path: '/again' });
+    expect(server.connections).toHaveLength(1); // not expired yet: reused, and idle again from now
+    expect(clock.nextDue).toBe(10_000);
+    clock.advance(10_000);
     await tick(5);
     await session.send({ path: '/hint' });
     expect(server.connections).toHaveLength(2); // the first one had expired
@@ -161,6 +163,28 @@ describe('the connection pool', () => {
     releaseAll();
     expect((await after).text()).toBe('/after');
     expect(state.arrivals).toEqual(['/first@0', '/after@0']);
-    void TransportError;
+  });
+});
+
+describe('the pool against a real server', () => {
+  afterEach(closeServers);
+
+  test('node:http sees at most `connections` sockets busy at once, and every request answered', async () => {
+    let busy = 0;
+    let maxBusy = 0;
+    const server = await httpServer((req, res) => {
+      busy++;
+      maxBusy = Math.max(maxBusy, busy);
+      setTimeout(() => {
+        busy--;
+        res.end(req.url);
+      }, 20);
+    });
+    await using session = new Session(server.origin, { transport: tcp, connections: 2 });
+    const paths = Array.from({ length: 6 }, (_, i) => `/${i}`);
+    const responses = await Promise.all(paths.map((path) => session.send({ path })));
+    expect(responses.map((r) => r.text())).toEqual(paths);
+    expect(maxBusy).toBe(2);
+    expect(server.sockets).toHaveLength(2);
   });
 });

@@ -10,6 +10,8 @@ import { ManualClock } from '../../lib/transport/clock';
 import type { TransportFactory } from '../../lib/transport/transport';
 import { pieces } from '../support/body';
 import { memoryServer, reply } from '../support/memory-server';
+import { closeServers, httpServer } from '../support/servers';
+import { tcp } from '../support/tcp';
 import { tick, until } from '../support/time';
 
 const ORIGIN = 'http://retry.test';
@@ -154,5 +156,29 @@ describe('retries', () => {
     clock.advance(10_000);
     await tick(1);
     expect(await sending).toMatchObject({ code: 'ERR_TIMEOUT', phase: 'total' });
+  });
+});
+
+describe('retries against a real server', () => {
+  afterEach(closeServers);
+
+  test('a node:http server answering 503 with Retry-After: 0, then 200: one retry, on the kept connection', async () => {
+    let requests = 0;
+    const server = await httpServer((_req, res) => {
+      requests++;
+      if (requests === 1) {
+        res.statusCode = 503;
+        res.setHeader('retry-after', '0');
+      }
+      res.end(requests === 1 ? 'busy' : 'ok');
+    });
+    await using session = new Session(server.origin, { transport: tcp, retry: 1 });
+    const response = await session.send();
+    expect([response.status, response.text()]).toEqual([200, 'ok']);
+    expect(response.attempts).toEqual([
+      { status: 503, wait: 0 },
+      { status: 200, wait: 0 },
+    ]);
+    expect(server.sockets).toHaveLength(1);
   });
 });
