@@ -89,8 +89,8 @@ class ForgeTlsTransport implements Transport {
   }
 
   /**
-   * Runs the handshake to the end. Rejects with a TlsError (refused, bad certificate, ...), the inner
-   * transport's error, a TimeoutError('tls') or an AbortError; on failure the inner transport is closed.
+   * Runs the handshake to the end. Rejects with a TlsError (refused, bad certificate, the inner transport
+   * failing: see boundedHandshake), a TimeoutError('tls') or an AbortError; on failure the inner transport is closed.
    */
   handshake(options: TransportOptions): Promise<void> {
     return boundedHandshake(

@@ -226,8 +226,8 @@ export class LegacyForgeTransport implements Transport {
   }
 
   /**
-   * Runs the handshake to the end. Rejects with a TlsError (refused, bad certificate, ...), the inner
-   * transport's error, a TimeoutError('tls') or an AbortError; on failure the inner transport is closed.
+   * Runs the handshake to the end. Rejects with a TlsError (refused, bad certificate, the inner transport
+   * failing: see boundedHandshake), a TimeoutError('tls') or an AbortError; on failure the inner transport is closed.
    */
   handshake(options: TransportOptions): Promise<void> {
     return boundedHandshake(

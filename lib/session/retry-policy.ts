@@ -1,7 +1,7 @@
 import { HttpError, IncompleteMessageError, TimeoutError, TransportError, UsageError } from '../message/errors';
 import type { HttpRequest } from '../message/request';
 import type { HttpResponse } from '../message/response';
-import { IDEMPOTENT } from './retry';
+import { CONNECTION_LOSS, IDEMPOTENT } from './retry';
 
 /** What `retry` takes: a number of retries (with the defaults below), options, or `false` (no retries). */
 export type RetryOption = number | RetryOptions | false;
@@ -31,16 +31,8 @@ export interface Attempt {
 
 const DEFAULT_STATUSES = [408, 429, 500, 502, 503, 504];
 
-/** Transport error codes of a request that may go better a moment later. */
-const TRANSIENT = new Set([
-  'ERR_CONNECTION_REFUSED',
-  'ERR_CONNECTION_RESET',
-  'ERR_CONNECTION_TIMED_OUT',
-  'ERR_TRANSPORT_CLOSED',
-  'ERR_TRANSPORT',
-  'ERR_REQUEST_MAYBE_PROCESSED',
-]);
-
+/** Transport error codes of a request that may go better a moment later: a lost connection, or one refused or timed out. */
+const TRANSIENT: ReadonlySet<string> = new Set([...CONNECTION_LOSS, 'ERR_CONNECTION_REFUSED', 'ERR_CONNECTION_TIMED_OUT', 'ERR_REQUEST_MAYBE_PROCESSED']);
 /**
  * When to send a request again, and after how long: responses with a retryable status, and failures that may
  * be transient (a refused or reset connection, a connection closed before the head, a connect timeout), for

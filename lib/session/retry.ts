@@ -24,7 +24,7 @@ export function isConnectionLoss(error: unknown): boolean {
 }
 
 /** TransportError codes of a connection that went away (see docs/transports.md). */
-const CONNECTION_LOSS = new Set(['ERR_CONNECTION_RESET', 'ERR_TRANSPORT_CLOSED', 'ERR_TRANSPORT']);
+export const CONNECTION_LOSS: ReadonlySet<string> = new Set(['ERR_CONNECTION_RESET', 'ERR_TRANSPORT_CLOSED', 'ERR_TRANSPORT']);
 
 /** The error for a request that cannot be retried after a connection loss. */
 export function maybeProcessed(request: HttpRequest, cause: unknown): TransportError {
