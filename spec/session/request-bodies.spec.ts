@@ -170,6 +170,14 @@ describe('request bodies: each kind with its Content-Type and length', () => {
     expect(multipart.headers['content-type']).toBe('text/plain');
   });
 
+  test("the body's Content-Type replaces the session's; a body that implies none leaves the session's", async () => {
+    const server = await recordingServer();
+    await using session = new Session(server.origin, { transport: tcp, headers: { 'content-type': 'application/json' } });
+    await session.send({ method: 'POST', body: new URLSearchParams({ a: '1' }) });
+    await session.send({ method: 'POST', body: new Uint8Array([0x7b, 0x7d]) });
+    expect(server.seen.map((s) => s.headers['content-type'])).toEqual(['application/x-www-form-urlencoded;charset=UTF-8', 'application/json']);
+  });
+
   test('json: serialised, application/json, Content-Length; with body it is a UsageError', async () => {
     const got = await sendBody(undefined, { json: { a: [1, 'é'], b: null } });
     expect(got.headers['content-type']).toBe('application/json');
