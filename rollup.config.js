@@ -18,7 +18,7 @@ const compile = () =>
   typescript({
     tsconfig: './tsconfig.json',
     include: ['lib/**/*.ts', 'adapters/**/*.ts'],
-    compilerOptions: { noEmit: false, declaration: false, sourceMap: true, types: ['node'] },
+    compilerOptions: { noEmit: false, declaration: false, sourceMap: true, inlineSources: true, types: ['node'] },
   });
 
 const outputs = (format, ext) => ({
