@@ -93,13 +93,15 @@ async function runRuntime(runtime, origin, installError) {
   const probe = await runProcess(command, ['--version'], env, 30_000);
   if (probe.code !== 0) return { name: runtime.name, skipped: `cannot start ${runtime.name}: ${lastLines(probe.stderr || probe.stdout, 2) || `exit ${probe.code}`}` };
   const version = probe.stdout.trim().split('\n')[0];
+  const startedAt = Date.now();
   const run = await runProcess(command, runtime.args(origin), env, RUN_LIMIT_MS);
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   const line = run.stdout.split('\n').find((l) => l.startsWith('IO_HTTP_RESULTS '));
   if (!line) {
-    return { name: runtime.name, version, failed: `no results (exit ${run.code ?? `killed after ${RUN_LIMIT_MS} ms`}):\n      ${lastLines(run.stderr || run.stdout)}` };
+    return { name: runtime.name, version, seconds, failed: `no results (exit ${run.code ?? `killed after ${RUN_LIMIT_MS} ms`}):\n      ${lastLines(run.stderr || run.stdout)}` };
   }
   const { results } = JSON.parse(line.slice('IO_HTTP_RESULTS '.length));
-  return { name: runtime.name, version, results };
+  return { name: runtime.name, version, seconds, results };
 }
 
 if (!existsSync(join(root, 'dist', 'core.mjs'))) {
@@ -116,7 +118,7 @@ try {
       console.log(`\n${outcome.name}: SKIPPED — ${outcome.skipped}`);
       continue;
     }
-    console.log(`\n${outcome.name} (${outcome.version}):`);
+    console.log(`\n${outcome.name} (${outcome.version}), ${outcome.seconds} s:`);
     if (outcome.failed) {
       failed = true;
       console.log(`  FAILED — ${outcome.failed}`);
