@@ -1,8 +1,8 @@
 /**
  * Real node:net sockets in the shapes other runtimes give: a `{ readable, writable }` pair of web streams
  * (`Duplex.toWeb`, as Deno.connect and Cloudflare's connect() give one), and a callback-style socket (Bun's
- * `Bun.connect({ socket: handlers })`), which reads into one reused buffer and takes no more bytes while its
- * buffer is over the mark, as Bun's `socket.write` does.
+ * `Bun.connect({ socket: handlers })`), which reads into one reused buffer and, as Bun's `socket.write` does,
+ * takes only what fits in its buffer now and calls `drain` when there is room again.
  */
 import * as net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -48,11 +48,14 @@ export async function callbackSocket(transport: CallbackSocketTransport, url: UR
     },
   });
   shape = {
+    // Takes what fits under the socket's mark, maybe part of the bytes, maybe none; then, as Bun does, a
+    // `drain` follows when there is room again (at once if the socket took it all in without a 'drain' to come).
     write: (bytes) => {
       if (socket.destroyed || socket.writableEnded) return -1;
-      if (socket.writableNeedDrain) return 0;
-      socket.write(bytes);
-      return bytes.length;
+      const taken = Math.min(bytes.length, Math.max(0, socket.writableHighWaterMark - socket.writableLength));
+      const full = taken > 0 ? !socket.write(bytes.slice(0, taken)) : socket.writableNeedDrain;
+      if (taken < bytes.length && !full) setImmediate(() => handlers.drain(shape));
+      return taken;
     },
     end: () => socket.destroy(),
     pause: () => socket.pause(),
