@@ -100,7 +100,7 @@ describe('CallbackSocketTransport over a real callback-style socket', () => {
       }),
     );
     const transport = await open(server.url);
-    const total = 64 * 1024 * 1024;
+    const total = 32 * 1024 * 1024;
     let written = 0;
     const writing = (async () => {
       for (let i = 0; written < total; i++) {

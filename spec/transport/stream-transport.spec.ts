@@ -118,7 +118,7 @@ describe('StreamTransport over web streams of a real socket', () => {
       }),
     );
     const transport = await open(server.url);
-    const total = 64 * 1024 * 1024;
+    const total = 32 * 1024 * 1024;
     let written = 0;
     const writing = (async () => {
       const chunk = new Uint8Array(64 * 1024).fill(0x63);
