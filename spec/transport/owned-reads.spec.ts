@@ -1,9 +1,16 @@
+import * as https from 'node:https';
+import { ForgeTls } from '../../adapters/forge-tls';
+import { TlsError } from '../../lib/message/errors';
 import { Session } from '../../lib/session/session';
+import { TransportRegistry } from '../../lib/transport/registry';
 import { withOwnedReads } from '../../lib/transport/owned-reads';
 import { InMemoryTransport } from '../../adapters/in-memory';
 import { ReusedBufferTransport } from '../support/reused-buffer-transport';
 import { latin1 } from '../support/bytes';
-import { closeServers, httpServer, rawServer } from '../support/servers';
+import { localhostCert } from '../support/certs';
+import { rejection } from '../support/failures';
+import { forwardingProxy } from '../support/proxy';
+import { closeServers, httpServer, listen, rawServer } from '../support/servers';
 
 afterEach(closeServers);
 
@@ -42,6 +49,30 @@ describe('a transport that reads into one reused buffer', () => {
     expect((await session.send({ method: 'POST', path: '/post', body: 'x'.repeat(10_000) })).text()).toBe(BODY);
     expect(await streamedBody(session)).toBe(BODY);
     expect(server.sockets).toHaveLength(1);
+  });
+});
+
+describe('a proxy connection that reads into one reused buffer, under a CONNECT tunnel', () => {
+  const cert = localhostCert();
+
+  /** A session to an https origin through a proxy reached with a reused-buffer transport, ForgeTls in the tunnel. */
+  async function tunnelled(claimOwnedReads: boolean) {
+    const origin = await listen(https.createServer({ key: cert.keyPem, cert: cert.certPem }, (_req, res) => res.end(BODY)), { scheme: 'https' });
+    const proxy = await forwardingProxy();
+    const registry = new TransportRegistry();
+    registry.register('http', ReusedBufferTransport.factory({ size: 64, claimOwnedReads }));
+    registry.register('https', new ForgeTls());
+    return new Session(origin.origin, { proxy: proxy.url, tls: { ca: cert.caPem }, registry });
+  }
+
+  test('claiming owned reads, the TLS records it carries are overwritten: the check that the protection matters', async () => {
+    await using session = await tunnelled(true);
+    expect(await rejection(session.send())).toBeInstanceOf(TlsError);
+  });
+
+  test('not claiming them, the session copies its reads where it opens it, and the body comes through', async () => {
+    await using session = await tunnelled(false);
+    expect((await session.send()).text()).toBe(BODY);
   });
 });
 
