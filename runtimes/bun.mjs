@@ -6,4 +6,4 @@ import { report, run } from './e2e.mjs';
 const factory = CallbackSocketTransport.factory((transport, url) =>
   Bun.connect({ hostname: url.hostname, port: Number(url.port), socket: transport.handlers }),
 );
-console.log(report('bun', Bun.version, await run(factory, Bun.argv[2])));
+console.log(report(await run(factory, Bun.argv[2])));

@@ -4,4 +4,4 @@ import { StreamTransport } from '../dist/core.mjs';
 import { report, run } from './e2e.mjs';
 
 const factory = StreamTransport.factory((url) => Deno.connect({ hostname: url.hostname, port: Number(url.port) }));
-console.log(report('deno', Deno.version.deno, await run(factory, Deno.args[0])));
+console.log(report(await run(factory, Deno.args[0])));

@@ -85,6 +85,6 @@ export async function run(factory, origin) {
 }
 
 /** The line the runner looks for on stdout. */
-export function report(runtime, version, results) {
-  return `IO_HTTP_RESULTS ${JSON.stringify({ runtime, version, results })}`;
+export function report(results) {
+  return `IO_HTTP_RESULTS ${JSON.stringify({ results })}`;
 }

@@ -13,7 +13,7 @@ export default {
       return socket;
     });
     const results = await run(factory, env.ORIGIN);
-    console.log(report('workerd', navigator.userAgent, results));
+    console.log(report(results));
     if (results.some((result) => !result.ok)) throw new Error('a check failed');
   },
 };
