@@ -39,6 +39,8 @@ export { binaryToBytes, bytesToBinary, matchesHostname } from './tls/legacy-forg
 /** A TLS 1.3/1.2 client session (adapters/tls/TlsClient) over an inner transport. */
 class ForgeTlsTransport implements Transport {
   readonly secure = true;
+  /** Each read is a freshly decrypted record. */
+  readonly ownedReads = true;
   private readonly client: TlsClient;
   /** Decrypted application data not read yet. */
   private readonly plain: Uint8Array[] = [];

@@ -75,6 +75,8 @@ function checkSplit(split: Split): void {
  */
 export class InMemoryTransport implements Transport {
   readonly secure: boolean;
+  /** Each write queues a copy, so every chunk read is the reader's. */
+  readonly ownedReads = true;
   readonly remoteAddress: string;
   readonly remotePort: number | undefined = undefined;
   private peer!: InMemoryTransport;

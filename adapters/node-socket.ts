@@ -74,6 +74,8 @@ export function toTransportError(error: unknown, what: string, peer: string): Tr
  */
 export class SocketTransport implements Transport {
   readonly secure: boolean;
+  /** Each 'data' chunk is a fresh Buffer, handed on as it is. */
+  readonly ownedReads = true;
   private readonly socket: net.Socket;
   private readonly highWaterMark: number;
   private readonly peerName: string | undefined;

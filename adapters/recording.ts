@@ -45,6 +45,11 @@ export class RecordingTransport implements Transport {
     return new RecordingFactory(inner, onCassette, options);
   }
 
+  /** The recording encodes each read at once; whether the bytes stay the caller's is the inner transport's matter. */
+  get ownedReads(): boolean | undefined {
+    return this.inner.ownedReads;
+  }
+
   get secure(): boolean {
     return this.inner.secure;
   }

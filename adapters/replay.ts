@@ -43,6 +43,8 @@ interface ReplayRead {
  */
 export class ReplayTransport implements Transport {
   readonly secure: boolean;
+  /** Each read is a copy of the recorded chunk. */
+  readonly ownedReads = true;
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   readonly cassette: Cassette;

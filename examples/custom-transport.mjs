@@ -8,6 +8,9 @@ import http from 'node:http';
 class CountingTransport {
   constructor(inner) { this.inner = inner; this.sent = 0; this.received = 0; }
   get secure() { return this.inner.secure; }
+  // Its reads are the inner transport's chunks, so they are as owned as those (NodeTcp's are): say so, and the
+  // session reads it without copying (see docs/transports.md, "Who owns a read's bytes").
+  get ownedReads() { return this.inner.ownedReads; }
   async read() {
     const bytes = await this.inner.read();
     if (bytes) this.received += bytes.length;

@@ -59,6 +59,15 @@ export { SseParser, type SseEvent, type SseYield, type SseResult, type SseParser
 export { type Transport, type TransportFactory, type TransportOptions, type TlsOptions } from './transport/transport';
 export { TransportRegistry, defaultRegistry } from './transport/registry';
 export { type Clock, systemClock, ManualClock } from './transport/clock';
+export { withOwnedReads } from './transport/owned-reads';
+export { StreamTransport, type ByteStreams, type StreamTransportOptions } from './transport/stream-transport';
+export {
+  CallbackSocketTransport,
+  type CallbackSocket,
+  type CallbackSocketHandlers,
+  type CallbackSocketTransportOptions,
+} from './transport/callback-socket-transport';
+export { runtimeErrorCode } from './transport/runtime-errors';
 
 // Content decoding: the decoder contract, where sessions find decoders, and the portable web decoder.
 export { type ByteSource } from './decoding/byte-source';

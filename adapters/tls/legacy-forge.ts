@@ -158,6 +158,8 @@ function chainError(
 /** A node-forge TLS 1.0/1.1 client session over an inner transport, for `tls.minVersion` 'TLSv1' or 'TLSv1.1'. */
 export class LegacyForgeTransport implements Transport {
   readonly secure = true;
+  /** Each read is freshly decoded from forge's output. */
+  readonly ownedReads = true;
   private readonly inner: Transport;
   private readonly config: LegacyConfig;
   private readonly conn: forge.tls.Connection;

@@ -1,4 +1,5 @@
 import { UsageError } from '../message/errors';
+import { withOwnedReads } from '../transport/owned-reads';
 import type { Transport, TransportFactory, TransportOptions } from '../transport/transport';
 import type { Route } from './route';
 import { openTunnel, type TunnelContext } from './tunnel';
@@ -25,7 +26,7 @@ export async function openThroughProxy(
     );
   }
   const { tls: _tls, ...plain } = options;
-  const transport = await proxyFactory.open(proxy.url, plain);
+  const transport = withOwnedReads(await proxyFactory.open(proxy.url, plain));
   if (route.kind === 'forward') return transport;
   const tunnel = await openTunnel(transport, url, proxy, context);
   return factory.wrap!(tunnel, url, options);

@@ -12,6 +12,7 @@ import { originOf } from './origin';
 import { isPipelinable } from './pipelining';
 import { ConnectionPool, type Lease } from './pool';
 import { followRedirect, type RedirectPolicy } from './redirect';
+import { withOwnedReads } from '../transport/owned-reads';
 import { defaultRegistry, type TransportRegistry } from '../transport/registry';
 import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
 import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
@@ -353,7 +354,7 @@ export class Session implements AsyncDisposable {
         : openThroughProxy(url, route, factory, this.factoryFor(route.proxy.url), options, { guard, clock: this.clock, protocol: this.options.protocol }),
     );
     try {
-      return await guard.race(opening);
+      return withOwnedReads(await guard.race(opening));
     } catch (error) {
       // Given up while opening: a transport that opens later is closed at once.
       void opening.then((late) => late.close(), () => {});

@@ -5,8 +5,18 @@ import type { Clock } from './clock';
  * Calls are not concurrent: the session awaits each before the next of the same kind.
  */
 export interface Transport {
-  /** The next bytes from the peer, or `null` once the peer has closed. */
+  /**
+   * The next bytes from the peer, or `null` once the peer has closed. Unless `ownedReads` is true, the transport
+   * may reuse the memory of what it returned (reading into one buffer, as `conn.read(buf)` does in Deno): the
+   * session then copies each read once, where it opens the transport (see `withOwnedReads`).
+   */
   read(): Promise<Uint8Array | null>;
+  /**
+   * True when the bytes of every `read()` belong to the caller from then on: the transport never writes to their
+   * memory again (each chunk is fresh, as a Node socket's 'data' chunks and a ReadableStream's chunks are). The
+   * session reads such a transport without copying.
+   */
+  readonly ownedReads?: boolean;
   /**
    * Resolves once the bytes are handed to the runtime (honouring its backpressure). The transport may keep a
    * reference to them until they are sent, so the caller must not change them afterwards (io-http never does).

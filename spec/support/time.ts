@@ -12,3 +12,20 @@ export async function until(condition: () => boolean, what: () => string = () =>
     await tick(5);
   }
 }
+
+/**
+ * Waits (real time) until `value()` has stopped changing for `quietMs` (a stream stalled by backpressure), and
+ * returns it; fails after `ms`. A bound that tells a hang, not a speed measurement.
+ */
+export async function untilSteady(value: () => number, quietMs = 150, ms = 5000): Promise<number> {
+  const deadline = Date.now() + ms;
+  let last = value();
+  let since = Date.now();
+  for (;;) {
+    await tick(10);
+    const now = value();
+    if (now !== last) [last, since] = [now, Date.now()];
+    else if (Date.now() - since >= quietMs) return now;
+    if (Date.now() > deadline) throw new Error(`still changing after ${ms} ms`);
+  }
+}
