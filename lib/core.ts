@@ -73,6 +73,9 @@ export { wellKnownUrl, WellKnownDiscovery, type WellKnownOptions, type WellKnown
 export { Session } from './session/session';
 export { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session/session-options';
 export { type RequestOptions, type RequestInput } from './session/request-options';
+export { type RequestBodyInit } from './session/request-body';
+export { ReplayableBody } from './session/replayable-body';
+export { type QueryInit, type QueryValue } from './session/query';
 export { SessionResponse, type RedirectHop, type ResponseTimings, type ResponseFacts } from './session/session-response';
 export { StreamingResponse } from './session/streaming-response';
 export { EventStream, EventStreamError, type EventStreamOptions } from './session/event-stream';

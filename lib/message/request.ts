@@ -77,7 +77,7 @@ function requestBody(body: RequestBody | undefined): Uint8Array | AsyncIterable<
 }
 
 /** What a value is, for an error message. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value !== 'object') return `a ${typeof value}`;

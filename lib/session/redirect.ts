@@ -4,6 +4,7 @@ import type { HttpRequest } from '../message/request';
 import type { HttpResponse } from '../message/response';
 import type { Redirect } from '../protocol/http1-protocol';
 import { originOf } from './origin';
+import { isReplayableBody } from './replayable-body';
 
 /** `follow` redirects (the default), return them as responses (`manual`), or fail with a RedirectError (`error`). */
 export type RedirectMode = 'follow' | 'manual' | 'error';
@@ -28,7 +29,7 @@ const BODY_FIELDS = ['content-length', 'content-type', 'content-encoding', 'cont
  * of redirects already followed.
  *
  * - 303 becomes GET without a body (HEAD stays HEAD); 301 and 302 after POST become GET too, as browsers do.
- *   Other cases (307, 308, 301/302 of other methods) repeat the method and body; a streamed body cannot be
+ *   Other cases (307, 308, 301/302 of other methods) repeat the method and body; a one-time stream cannot be
  *   repeated: RedirectError 'ERR_REDIRECT_BODY_NOT_REPLAYABLE'.
  * - To another origin, `Authorization`, `Cookie`, `Proxy-Authorization` and a `Host` set by hand are dropped.
  * - https → http is refused ('ERR_REDIRECT_INSECURE') unless allowed (the session checks the transport too).
@@ -70,7 +71,7 @@ export function followRedirect(
     method = 'GET';
     body = undefined;
     for (const name of BODY_FIELDS) headers.delete(name);
-  } else if (body !== undefined && !(body instanceof Uint8Array)) {
+  } else if (!isReplayableBody(body)) {
     throw new RedirectError(
       `Cannot follow the ${status} redirect to ${target.href}: it repeats the request body, and a streamed body cannot be sent twice`,
       'ERR_REDIRECT_BODY_NOT_REPLAYABLE',

@@ -1,8 +1,12 @@
 import type { DecodingPolicy } from '../decoding/decoded-body';
 import { Headers, type HeadersInit } from '../message/headers';
-import { absoluteUrl, HttpRequest, type RequestBody } from '../message/request';
+import { UsageError } from '../message/errors';
+import { absoluteUrl, HttpRequest } from '../message/request';
 import { authorization, takeUrlCredentials, type AuthOptions } from './auth';
 import { originOf } from './origin';
+import { mergeQuery, type QueryInit } from './query';
+import { ReplayableBody } from './replayable-body';
+import { encodeBody, jsonBody, type EncodedBody, type RequestBodyInit } from './request-body';
 import type { RedirectMode } from './redirect';
 import type { RetryOption } from './retry-policy';
 import type { Timeouts } from './timeouts';
@@ -14,9 +18,19 @@ export interface RequestOptions {
   method?: string;
   /** A path and query resolved against the session URL (default: the session URL itself), or an absolute URL. */
   path?: string;
+  /** The same as `path` (give one of them), and a `URL` object too: resolved against the session URL. */
+  url?: string | URL;
+  /** Parameters merged into the URL's query: they replace the URL's parameters of the same names. */
+  query?: QueryInit;
   headers?: HeadersInit;
-  /** Bytes, a string (sent as UTF-8) or a stream of bytes (sent chunked on HTTP/1.1). */
-  body?: RequestBody;
+  /**
+   * A string (UTF-8, `text/plain;charset=UTF-8`), bytes, a `Blob`, `URLSearchParams`, `FormData` (multipart), a
+   * `ReadableStream` or an async iterable of `Uint8Array` (chunked on HTTP/1.1). Each sets the Content-Type its
+   * kind implies unless `headers` sets one. See "Request bodies" in docs/session.md.
+   */
+  body?: RequestBodyInit;
+  /** A value sent as JSON, with `Content-Type: application/json` unless `headers` sets one; not with `body`. */
+  json?: unknown;
   /** Aborting it fails this request with an AbortError. */
   signal?: AbortSignal;
   /** The total timeout of this request in ms, or timeouts that override the session's. */
@@ -83,9 +97,9 @@ function decodingOf(options: RequestOptions, session: DecodingPolicy): DecodingP
 export function prepareRequest(input: RequestInput, defaults: RequestDefaults): PreparedRequest {
   const given = input instanceof HttpRequest ? input : undefined;
   const options: RequestOptions = input instanceof HttpRequest ? {} : (input ?? {});
-  // The URL is parsed once: a given request's is copied (its credentials are taken out below), not changed.
-  const url = given ? new URL(given.url) : absoluteUrl(options.path ?? defaults.url.href, defaults.url);
+  const url = given ? new URL(given.url) : requestUrl(options, defaults.url);
   const own = given ? given.headers : new Headers(options.headers);
+  const encoded = given ? undefined : bodyOf(options);
   const urlAuth = takeUrlCredentials(url);
 
   const headers = new Headers(defaults.headers);
@@ -98,14 +112,51 @@ export function prepareRequest(input: RequestInput, defaults: RequestDefaults): 
     const auth = options.auth ?? urlAuth ?? sessionAuth;
     if (auth) headers.set('Authorization', authorization(auth));
   }
+  if (encoded) describeBody(encoded, headers);
   if (!headers.has('user-agent')) headers.append('User-Agent', USER_AGENT);
   if (!headers.has('accept')) headers.append('Accept', '*/*');
   const decoding = decodingOf(options, defaults.decoding);
   const acceptEncoding = decoding.decompress ? decoding.decoders.acceptEncoding() : '';
   if (acceptEncoding && !headers.has('accept-encoding') && !headers.has('range')) headers.append('Accept-Encoding', acceptEncoding);
-  const request = new HttpRequest(given ? given.method : (options.method ?? 'GET'), url, { headers, body: given ? given.body : options.body });
+  const request = new HttpRequest(given ? given.method : (options.method ?? 'GET'), url, { headers, body: given ? given.body : encoded?.body });
 
   return { request, signal: options.signal, timeout: options.timeout, redirect: options.redirect, maxRedirects: options.maxRedirects, retry: options.retry, decoding };
+}
+
+/**
+ * The URL of a request given as options: `url` or `path` resolved against the session URL, with `query` merged
+ * in. Always a new URL object (credentials are taken out of it later): a `URL` given is not changed.
+ */
+function requestUrl(options: RequestOptions, base: URL): URL {
+  if (options.url !== undefined && options.path !== undefined) {
+    throw new UsageError('Give the request either url or path, not both: they are the same thing', 'ERR_INVALID_OPTION');
+  }
+  const url = new URL(absoluteUrl(options.url ?? options.path ?? base.href, base));
+  if (options.query !== undefined) mergeQuery(url, options.query);
+  return url;
+}
+
+/** The body of a request given as options, from `body` or `json` (not both); undefined for none. */
+function bodyOf(options: RequestOptions): EncodedBody | undefined {
+  if (options.json !== undefined) {
+    if (options.body !== undefined) throw new UsageError('Give the request either body or json, not both', 'ERR_INVALID_OPTION');
+    return jsonBody(options.json);
+  }
+  return options.body === undefined ? undefined : encodeBody(options.body);
+}
+
+/**
+ * The fields that describe an encoded body: its Content-Type unless the request set one, and the length of a
+ * streamed body whose length is known (a Blob, FormData with files), so that it goes with a Content-Length rather
+ * than chunked. A Content-Length set by hand must be that length.
+ */
+function describeBody(encoded: EncodedBody, headers: Headers): void {
+  if (encoded.contentType !== undefined && !headers.has('content-type')) headers.set('Content-Type', encoded.contentType);
+  if (!(encoded.body instanceof ReplayableBody)) return;
+  const length = String(encoded.body.length);
+  const given = headers.get('content-length');
+  if (given === undefined) headers.set('Content-Length', length);
+  else if (given !== length) throw new UsageError(`Content-Length ${given} does not match the body's ${length} bytes`, 'ERR_INVALID_REQUEST');
 }
 
 /** `input` with `edit` applied to its header fields (for the fields `events()` sets). */

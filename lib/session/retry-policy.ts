@@ -1,6 +1,7 @@
 import { HttpError, IncompleteMessageError, TimeoutError, TransportError, UsageError } from '../message/errors';
 import type { HttpRequest } from '../message/request';
 import type { HttpResponse } from '../message/response';
+import { isReplayableBody } from './replayable-body';
 import { CONNECTION_LOSS, IDEMPOTENT } from './retry';
 
 /** What `retry` takes: a number of retries (with the defaults below), options, or `false` (no retries). */
@@ -82,8 +83,7 @@ export class RetryPolicy {
   }
 
   private allows(request: HttpRequest, attempt: number): boolean {
-    const replayable = request.body === undefined || request.body instanceof Uint8Array;
-    return attempt <= this.limit && replayable && this.methods.has(request.method);
+    return attempt <= this.limit && isReplayableBody(request.body) && this.methods.has(request.method);
   }
 
   /** `initial × factor^(attempt−1)`, capped, then between half and all of it (equal jitter), in whole ms. */

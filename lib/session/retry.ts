@@ -1,15 +1,16 @@
 import { IncompleteMessageError, TransportError } from '../message/errors';
 import type { HttpRequest } from '../message/request';
+import { isReplayableBody } from './replayable-body';
 
 /** Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2). */
 export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 /**
  * Whether a request may be sent again after its kept-alive connection died unanswered: an idempotent method
- * and a body that can be sent twice (bytes, not a stream).
+ * and a body that can be sent twice (bytes, a Blob or FormData; not a one-time stream).
  */
 export function isReplayable(request: HttpRequest): boolean {
-  return IDEMPOTENT.has(request.method) && (request.body === undefined || request.body instanceof Uint8Array);
+  return IDEMPOTENT.has(request.method) && isReplayableBody(request.body);
 }
 
 /**
