@@ -1,15 +1,21 @@
 /**
  * The request body of `-d`, `--json` and `-F`, read from the command line, files and stdin, with the header
  * fields that go with it. Multipart encoding and JSON serialisation are the library's (`body: FormData`,
- * `json`); this file only gathers the parts.
+ * `json`); this file only gathers the parts. (`--json` text is parsed here, to refuse what is not JSON before
+ * anything is sent, and serialised again by the library.)
  */
-import { readFile } from 'node:fs/promises';
-import { CliError, EXIT, usageError } from './exit-codes';
+import { openAsBlob } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { RequestBodyInit } from '../lib/index';
 import type { CliOptions } from './args';
+import { CliError, EXIT, usageError } from './exit-codes';
 
 /** What the command line adds to the request for its body. */
 export interface BodyPart {
-  body?: string | Uint8Array;
+  body?: RequestBodyInit;
+  /** A value for the library's `json` option (it serialises it and sets the Content-Type). */
+  json?: unknown;
   /** Set unless the command line sets the field itself. */
   defaultHeaders: Array<[string, string]>;
   /** The method when none is given. */
@@ -23,13 +29,38 @@ async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+/** The error for a local file that could not be read (exit 26). */
+function unreadable(path: string, what: string, error: unknown): CliError {
+  return new CliError(EXIT.read, `Could not read ${path} (${what}): ${(error as Error).message}`, 'Check the file name and its permissions.');
+}
+
 /** A local file's bytes, or CliError (exit 26) saying which file could not be read and why. */
 export async function readLocalFile(path: string, what: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new CliError(EXIT.read, `Could not read ${path} (${what}): ${(error as Error).message}`, 'Check the file name and its permissions.');
+    throw unreadable(path, what, error);
   }
+}
+
+/** The `-F` fields as a FormData; a file (`name=@path`) is a Blob backed by the file, read only as it is sent. */
+async function formOf(fields: CliOptions['form']): Promise<FormData> {
+  const form = new FormData();
+  for (const { name, value } of fields) {
+    if (!value.startsWith('@')) {
+      form.append(name, value);
+      continue;
+    }
+    const path = value.slice(1);
+    try {
+      // stat() first: its error says why (ENOENT, EACCES); openAsBlob's does not.
+      if (!(await stat(path)).isFile()) throw new Error('not a file');
+      form.append(name, await openAsBlob(path), basename(path));
+    } catch (error) {
+      throw unreadable(path, '-F', error);
+    }
+  }
+  return form;
 }
 
 /** `@file` → the file, `-` → stdin, anything else → its UTF-8 bytes (as curl's --data-binary: sent as is). */
@@ -59,15 +90,14 @@ export async function bodyOf(options: CliOptions): Promise<BodyPart> {
   }
   if (options.json !== undefined) {
     const text = new TextDecoder().decode(await dataOf(options.json, '--json'));
+    let json: unknown;
     try {
-      JSON.parse(text);
+      json = JSON.parse(text);
     } catch (error) {
       throw usageError(`--json takes JSON text: ${(error as Error).message}.`, `Quote it for the shell: --json '{"name": "value"}'.`);
     }
-    return { body: text, defaultHeaders: [['Content-Type', 'application/json'], ['Accept', 'application/json']], defaultMethod: 'POST' };
+    return { json, defaultHeaders: [['Accept', 'application/json']], defaultMethod: 'POST' };
   }
-  if (options.form.length > 0) {
-    throw usageError('-F (multipart/form-data) is not available in this build yet.', 'Send the body with -d or --json meanwhile.');
-  }
+  if (options.form.length > 0) return { body: await formOf(options.form), defaultHeaders: [], defaultMethod: 'POST' };
   return { defaultHeaders: [], defaultMethod: 'GET' };
 }

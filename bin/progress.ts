@@ -82,7 +82,7 @@ export class ProgressBar {
 
   private draw(): void {
     this.drawn = Date.now();
-    const columns = this.target.columns ?? 80;
+    const columns = this.target.columns || 80; // 0 from a terminal that does not say its size
     this.target.write(`\r${renderProgress({ bytes: this.bytes, total: this.total, elapsed: this.drawn - this.start, columns })}\x1b[K`);
   }
 }

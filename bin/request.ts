@@ -51,6 +51,7 @@ export function requestOptionsOf(options: CliOptions, url: URL, body: BodyPart):
     redirect: options.location ? 'follow' : 'manual',
   };
   if (body.body !== undefined) request.body = body.body;
+  if (body.json !== undefined) request.json = body.json;
   if (options.user) request.auth = { basic: options.user };
   if (options.bearer !== undefined) request.auth = { bearer: options.bearer };
   if (options.maxRedirs !== undefined) request.maxRedirects = options.maxRedirs;

@@ -89,6 +89,43 @@ describe('--json', () => {
   });
 });
 
+describe('-F', () => {
+  test('fields and a file (name=@file) as multipart/form-data, the file sent as it is', async () => {
+    let received = { type: '', length: '', body: Buffer.alloc(0) };
+    const server = await httpServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      received = { type: req.headers['content-type']!, length: req.headers['content-length']!, body: Buffer.concat(chunks) };
+      res.end(req.method);
+    });
+    const file = join(dir, 'upload.bin');
+    const content = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) % 251));
+    writeFileSync(file, content);
+    const run = await runCli([server.url, '-F', 'title=a report', '-F', `file=@${file}`, '-F', 'n=2']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout.toString()).toBe('POST');
+    const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(received.type)![1];
+    const expected = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\na report\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="upload.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="n"\r\n\r\n2\r\n--${boundary}--\r\n`),
+    ]);
+    expect(received.length).toBe(String(expected.length));
+    expect(received.body.equals(expected)).toBe(true);
+  });
+
+  test('a file that cannot be read: exit 26, nothing sent', async () => {
+    const server = await echoServer();
+    let requests = 0;
+    server.server.on('request', () => requests++);
+    const run = await runCli([server.url, '-F', `file=@${join(dir, 'missing.bin')}`]);
+    expect(run.code).toBe(26);
+    expect(run.stderr).toMatch(/^io-http: Could not read .*missing\.bin \(-F\): .*ENOENT.*\n  Check the file name/);
+    expect(requests).toBe(0);
+  });
+});
+
 test('-u user:pass sends Basic credentials; --bearer a token; -v shows neither', async () => {
   const server = await echoServer();
   const basic = await runCli([server.url, '-u', 'alice:s3cr:et', '-v']);
