@@ -3,6 +3,7 @@ import { Headers, type HeadersInit } from '../message/headers';
 import { UsageError } from '../message/errors';
 import { absoluteUrl, HttpRequest } from '../message/request';
 import { authorization, takeUrlCredentials, type AuthOptions } from './auth';
+import { checkRequestOptions } from './known-options';
 import { originOf } from './origin';
 import { mergeQuery, type QueryInit } from './query';
 import { ReplayableBody } from './replayable-body';
@@ -97,6 +98,7 @@ function decodingOf(options: RequestOptions, session: DecodingPolicy): DecodingP
 export function prepareRequest(input: RequestInput, defaults: RequestDefaults): PreparedRequest {
   const given = input instanceof HttpRequest ? input : undefined;
   const options: RequestOptions = input instanceof HttpRequest ? {} : (input ?? {});
+  checkRequestOptions(options);
   const url = given ? new URL(given.url) : requestUrl(options, defaults.url);
   const own = given ? given.headers : new Headers(options.headers);
   const encoded = given ? undefined : bodyOf(options);

@@ -10,7 +10,8 @@ import type { Clock } from '../transport/clock';
 import type { RedirectMode } from './redirect';
 import type { RetryOption } from './retry-policy';
 import type { TransportRegistry } from '../transport/registry';
-import type { Timeouts } from './timeouts';
+import { DEFAULT_TIMEOUTS, type Timeouts } from './timeouts';
+import { UsageError } from '../message/errors';
 import type { TlsOptions, TransportFactory } from '../transport/transport';
 
 /**
@@ -52,6 +53,13 @@ export interface SessionOptions {
    * it); a server's `Keep-Alive: timeout=N` shortens it to N − 1 s.
    */
   idleTimeout?: number;
+  /**
+   * The total timeout of every request in ms (`timeouts.total`: from the call to the end of the response,
+   * redirects, retries and waiting for a connection included), as ky's `timeout` and fetch-style clients mean
+   * it; give it here or in `timeouts`, not both. A request's own `timeout` replaces it.
+   */
+  timeout?: number;
+  /** Per phase (`connect`, `tls`, `headers`, `bodyIdle`, `total`), in ms; see "Timeouts" in docs/session.md. */
   timeouts?: Timeouts;
   /** What to do with redirects (default 'follow'). */
   redirect?: RedirectMode;
@@ -93,6 +101,17 @@ export interface SessionOptions {
    * 'ERR_DECODED_TOO_LARGE'. What stops a decompression bomb. Also per request.
    */
   maxDecodedRatio?: number;
+}
+
+/** The session's timeouts: `timeouts` and `timeout` (the total) over the defaults. */
+export function sessionTimeouts(options: SessionOptions): Timeouts {
+  const { timeout, timeouts } = options;
+  if (timeout === undefined) return { ...DEFAULT_TIMEOUTS, ...timeouts };
+  if (typeof timeout !== 'number' || !(timeout >= 0)) {
+    throw new UsageError(`timeout must be a number of milliseconds, got ${String(timeout)}`, 'ERR_INVALID_OPTION');
+  }
+  if (timeouts?.total !== undefined) throw new UsageError('Give timeout or timeouts.total, not both: they are the same timeout', 'ERR_INVALID_OPTION');
+  return { ...DEFAULT_TIMEOUTS, ...timeouts, total: timeout };
 }
 
 /** The protocol for a version, as the session makes it unless given a `protocolFactory`. */

@@ -16,11 +16,12 @@ import { defaultRegistry, type TransportRegistry } from '../transport/registry';
 import { editHeaders, prepareRequest, type PreparedRequest, type RequestDefaults, type RequestInput } from './request-options';
 import { isConnectionLoss, isReplayable, maybeProcessed } from './retry';
 import { failedAttempt, RetryPolicy, type Attempt } from './retry-policy';
-import { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } from './session-options';
+import { checkEventStreamOptions, checkSessionOptions } from './known-options';
+import { defaultProtocolFactory, sessionTimeouts, type ProtocolFactory, type SessionOptions } from './session-options';
 import { ResponseBody } from './response-body';
 import { SessionResponse, type RedirectHop, type ResponseFacts } from './session-response';
 import { StreamingResponse } from './streaming-response';
-import { activeTimeout, DEFAULT_TIMEOUTS, RequestGuard, type Timeouts } from './timeouts';
+import { activeTimeout, RequestGuard, type Timeouts } from './timeouts';
 import { decodingPolicy, type DecodingPolicy } from '../decoding/decoded-body';
 import type { Transport, TransportFactory, TransportOptions } from '../transport/transport';
 import { proxyFinder, setDefaultProxy, type Proxy, type ProxyResolver } from './proxy';
@@ -109,6 +110,7 @@ export class Session implements AsyncDisposable {
   private closeReason: UsageError | undefined;
 
   constructor(url: string | URL, options: SessionOptions = {}) {
+    checkSessionOptions(options);
     const version = options.version ?? '1.1';
     if (version !== '1.1' && version !== '1.0') {
       throw new UsageError(`Unsupported HTTP version ${JSON.stringify(version)}: use '1.1' or '1.0'`, 'ERR_INVALID_OPTION');
@@ -121,7 +123,7 @@ export class Session implements AsyncDisposable {
     this.registry = options.registry ?? defaultRegistry;
     this.defaults = { url: this.url, headers: new Headers(options.headers), auth, decoding: decodingPolicy(options) };
     this.protocolFactory = options.protocolFactory ?? defaultProtocolFactory(version);
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.timeouts = sessionTimeouts(options);
     this.retry = RetryPolicy.of(options.retry);
     const connections = options.connections ?? DEFAULT_CONNECTIONS;
     if (!Number.isInteger(connections) || connections < 1) {
@@ -155,6 +157,7 @@ export class Session implements AsyncDisposable {
    * timeout applies to each connection's head only: an event stream is meant to last.
    */
   events(input?: RequestInput, options?: EventStreamOptions): EventStream {
+    if (options) checkEventStreamOptions(options);
     const signal = input instanceof HttpRequest ? undefined : input?.signal;
     return new EventStream(
       {
