@@ -3,7 +3,7 @@
  * `--header v`, `--header=v`, clustered flags (`-iL`), `--` ends the options. Only syntax is checked here; files
  * are read when the request is made.
  */
-import { closest } from './closest';
+import { closestName } from '../lib/session/closest-name';
 import { usageError } from './exit-codes';
 import { OPTION_SPECS, type OptionSpec } from './option-specs';
 
@@ -68,7 +68,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       const name = arg.slice(2, eq < 0 ? undefined : eq);
       const spec = byLong.get(name);
       if (!spec) {
-        const near = closest(name, [...byLong.keys()]);
+        const near = closestName(name, byLong.keys());
         throw usageError(`Unknown option --${name}.`, near ? `Did you mean --${near}? io-http --help lists the options.` : undefined);
       }
       if (!spec.value && eq >= 0) throw usageError(`Option --${name} takes no value.`);
