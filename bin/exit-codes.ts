@@ -21,33 +21,38 @@ import {
 
 export const EXIT = {
   ok: 0,
-  /** Anything not listed below. */
   failure: 1,
-  /** A bad option, argument or URL: nothing was sent. */
   usage: 2,
-  /** The host name could not be resolved. */
   dns: 6,
-  /** No connection: refused, unreachable, reset before an answer, refused by a proxy. */
   connect: 7,
-  /** The server's answer broke HTTP/1.x (malformed, cut short, too large, undecodable). */
   protocol: 8,
-  /** `--fail` and a status of 400 or more. */
   http: 22,
-  /** The output (a file of `-o`, or stdout) could not be written. */
   write: 23,
-  /** A local file to send (`-d @file`, `-F name=@file`, `--cacert`) could not be read. */
   read: 26,
-  /** A timeout (`--timeout`, or a default one) expired. */
   timeout: 28,
-  /** The TLS handshake failed or the certificate was refused. */
   tls: 35,
-  /** A redirect could not be followed (too many, https to http, an unusable scheme). */
   redirect: 47,
-  /** Interrupted (Ctrl-C). */
   interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What each code means, as `--help` lists them. */
+export const EXIT_MEANINGS: Record<ExitCode, string> = {
+  [EXIT.ok]: 'success (without --fail, whatever the status)',
+  [EXIT.failure]: 'another error',
+  [EXIT.usage]: 'bad option, argument or URL: nothing was sent',
+  [EXIT.dns]: 'the host name could not be resolved',
+  [EXIT.connect]: 'could not connect (refused, unreachable, reset), or a proxy refused',
+  [EXIT.protocol]: 'the answer is not valid HTTP/1.x (malformed, cut short, too large, undecodable)',
+  [EXIT.http]: 'with --fail: the status was 400 or more',
+  [EXIT.write]: 'the output could not be written',
+  [EXIT.read]: 'a file to send (-d @FILE, -F NAME=@FILE, --json @FILE, --cacert) could not be read',
+  [EXIT.timeout]: 'a timeout expired',
+  [EXIT.tls]: 'TLS failed (handshake, certificate refused)',
+  [EXIT.redirect]: 'a redirect could not be followed (too many, https to http)',
+  [EXIT.interrupted]: 'interrupted (Ctrl-C)',
+};
 
 /** A failure of the command line itself, with its exit code and an optional hint. */
 export class CliError extends Error {

@@ -1,23 +1,7 @@
 /** The text of `io-http --help` and `--version`. */
 import { VERSION } from '../lib/index';
-import { EXIT } from './exit-codes';
+import { EXIT_MEANINGS } from './exit-codes';
 import { OPTION_SPECS } from './option-specs';
-
-const EXIT_LINES: Array<[number, string]> = [
-  [EXIT.ok, 'success (without --fail, whatever the status)'],
-  [EXIT.failure, 'another error'],
-  [EXIT.usage, 'bad option, argument or URL: nothing was sent'],
-  [EXIT.dns, 'the host name could not be resolved'],
-  [EXIT.connect, 'could not connect (refused, unreachable, reset), or a proxy refused'],
-  [EXIT.protocol, 'the answer is not valid HTTP/1.x (malformed, cut short, too large, undecodable)'],
-  [EXIT.http, 'with --fail: the status was 400 or more'],
-  [EXIT.write, 'the output could not be written'],
-  [EXIT.read, 'a file to send (-d @FILE, -F NAME=@FILE, --json @FILE, --cacert) could not be read'],
-  [EXIT.timeout, 'a timeout expired'],
-  [EXIT.tls, 'TLS failed (handshake, certificate refused)'],
-  [EXIT.redirect, 'a redirect could not be followed (too many, https to http)'],
-  [EXIT.interrupted, 'interrupted (Ctrl-C)'],
-];
 
 export function versionText(): string {
   return `io-http ${VERSION} (node ${process.versions.node})\n`;
@@ -27,7 +11,7 @@ export function helpText(): string {
   const names = OPTION_SPECS.map((spec) => `${spec.short ? `-${spec.short}, ` : '    '}--${spec.long}${spec.value ? ` ${spec.value}` : ''}`);
   const width = Math.max(...names.map((name) => name.length)) + 2;
   const options = OPTION_SPECS.map((spec, i) => `  ${names[i].padEnd(width)}${spec.help}`).join('\n');
-  const codes = EXIT_LINES.map(([code, what]) => `  ${String(code).padStart(3)}  ${what}`).join('\n');
+  const codes = Object.entries(EXIT_MEANINGS).map(([code, what]) => `  ${code.padStart(3)}  ${what}`).join('\n');
   return `Usage: io-http [METHOD] URL... [options]
 
 Sends an HTTP/1.x request with io-http and writes the response body to stdout, as received (decoded if it
