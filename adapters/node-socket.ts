@@ -5,7 +5,7 @@
  * abort signal; and the helpers that name a peer and map Node errors to TransportErrors.
  */
 import type * as net from 'node:net';
-import { AbortError, TimeoutError, TransportError } from '../lib/message/errors';
+import { AbortError, TimeoutError, TransportError, type TransportErrorCode } from '../lib/message/errors';
 import type { Clock } from '../lib/transport/clock';
 import type { Transport } from '../lib/transport/transport';
 
@@ -23,7 +23,7 @@ export interface SocketTransportOptions {
 const DEFAULT_READ_HIGH_WATER_MARK = 64 * 1024;
 
 /** A Node error code ('ECONNREFUSED', ...) mapped to the `code` of the TransportError that wraps it. */
-export function transportErrorCode(error: unknown): string {
+export function transportErrorCode(error: unknown): TransportErrorCode {
   switch ((error as NodeJS.ErrnoException | undefined)?.code) {
     case 'ECONNREFUSED':
       return 'ERR_CONNECTION_REFUSED';

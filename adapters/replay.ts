@@ -3,7 +3,7 @@
  * written as were recorded.
  */
 import { concatBytes, excerpt } from '../lib/message/bytes';
-import { AbortError, TransportError } from '../lib/message/errors';
+import { AbortError, TransportError, type TransportErrorCode } from '../lib/message/errors';
 import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
 import { checkCassette, decodeBytes, type Cassette } from './cassette';
 
@@ -169,7 +169,8 @@ export class ReplayTransport implements Transport {
     if (this.written < next.after) return; // Waits for the writes that came first in the recording.
     this.waiter = undefined;
     this.nextRead++;
-    if (next.error) waiter.reject(new TransportError(`Replayed: ${next.error.message}`, { code: next.error.code }));
+    // The code as the recorded transport reported it: a cassette may hold any (it is a file).
+    if (next.error) waiter.reject(new TransportError(`Replayed: ${next.error.message}`, { code: next.error.code as TransportErrorCode }));
     else waiter.resolve(next.chunk ? next.chunk.slice() : null);
   }
 

@@ -17,8 +17,13 @@ export {
   ProxyError,
   type ProxyChallenge,
   type HttpErrorOptions,
+  type HttpErrorCode,
   type ParseErrorCode,
   type LimitErrorCode,
+  type UsageErrorCode,
+  type TransportErrorCode,
+  type RedirectErrorCode,
+  type ProxyErrorCode,
   type TlsFailure,
   type TimeoutPhase,
 } from './message/errors';

@@ -1,5 +1,6 @@
 import type { ContentDecoder } from './decoder';
 import { DeflateDecoder } from './deflate-decoder';
+import { sharedInstance } from '../transport/shared-instance';
 import { webDecoders } from './web-decoder';
 
 /** A format the registry holds that is no content coding: raw deflate, which servers send as `deflate`. */
@@ -47,6 +48,13 @@ export class DecoderRegistry {
   }
 }
 
-/** The registry sessions use unless given their own: the web decoders where the runtime has them. */
-export const defaultDecoders = new DecoderRegistry();
-for (const [format, decoder] of webDecoders()) defaultDecoders.register(format, decoder);
+/**
+ * The registry sessions use unless given their own, one for every copy of io-http in the process (as the
+ * transport registry): filled with the web decoders where the runtime has them by the copy that makes it, so a
+ * copy loaded later does not put them back over the node:zlib ones the `io-http` entry registered.
+ */
+export const defaultDecoders: DecoderRegistry = sharedInstance('io-http.decoder-registry@1', () => {
+  const registry = new DecoderRegistry();
+  for (const [format, decoder] of webDecoders()) registry.register(format, decoder);
+  return registry;
+});

@@ -1,17 +1,46 @@
 /**
- * Every error io-http throws. Each class has a stable `code` a program can switch on; messages are for people.
- * Protocol errors carry the byte offset into the stream where the problem was seen.
+ * Every error io-http throws. Each class has a stable `code` a program can switch on, typed as the union of the
+ * codes that class can have (`TransportError['code']`); messages are for people. Protocol errors carry the byte
+ * offset into the stream where the problem was seen.
+ *
+ * `instanceof` works across copies of io-http in one process (the ESM and the CommonJS build, or two installs):
+ * each class marks its instances with a key from the global symbol registry (`Symbol.for('io-http.error.Name')`),
+ * and its `Symbol.hasInstance` looks for that mark rather than for its own prototype, as undici does.
  */
 
 export interface HttpErrorOptions {
   cause?: unknown;
 }
 
+/** The classes io-http defines, and the global key that marks their instances (in this copy of io-http). */
+const brands = new WeakMap<object, symbol>();
+
+/**
+ * Marks `type` and its instances with the global key of `name`, so that the same class of another copy of
+ * io-http recognises them. The name is written out (not `type.name`): a minifier may rename a class.
+ */
+export function brand(type: abstract new (...args: never[]) => HttpError, name: string): void {
+  const key = Symbol.for(`io-http.error.${name}`);
+  brands.set(type, key);
+  Object.defineProperty(type.prototype, key, { value: true });
+}
+
 /** Base of every io-http error. */
 export class HttpError extends Error {
-  readonly code: string;
+  readonly code: HttpErrorCode;
 
-  constructor(code: string, message: string, options: HttpErrorOptions = {}) {
+  /**
+   * `value instanceof HttpError` (or any io-http error class): whether `value` carries the class's mark, so an
+   * error made by another copy of io-http is one too. A class that io-http does not define (a subclass of
+   * your own) is checked the ordinary way, by its prototype.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const key = brands.get(this);
+    if (key === undefined) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[key] === true;
+  }
+
+  constructor(code: HttpErrorCode, message: string, options: HttpErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -30,6 +59,7 @@ export type ParseErrorCode =
 
 /** Malformed input: what was expected, where (byte offset from the start of the stream), and an escaped excerpt. */
 export class ParseError extends HttpError {
+  declare readonly code: ParseErrorCode;
   readonly offset: number;
   readonly expected: string;
   readonly excerpt: string;
@@ -54,6 +84,7 @@ export type LimitErrorCode =
 
 /** Input went past a configured limit. `status` is the code a server would answer with (431, 413): a hint. */
 export class LimitError extends HttpError {
+  declare readonly code: LimitErrorCode;
   readonly limit: number;
   readonly offset: number;
   readonly status: number;
@@ -72,6 +103,7 @@ export class LimitError extends HttpError {
  * error is the `cause`.
  */
 export class ContentDecodingError extends HttpError {
+  declare readonly code: 'ERR_CONTENT_DECODING';
   readonly encodings: readonly string[];
 
   constructor(encodings: readonly string[], detail: string, options: HttpErrorOptions = {}) {
@@ -82,6 +114,7 @@ export class ContentDecodingError extends HttpError {
 
 /** The peer closed the stream before the message was complete. */
 export class IncompleteMessageError extends HttpError {
+  declare readonly code: 'ERR_INCOMPLETE_MESSAGE';
   readonly offset: number;
   /** What was being read when the stream ended: 'head', 'body', 'chunked body', 'trailers'. */
   readonly part: string;
@@ -93,16 +126,63 @@ export class IncompleteMessageError extends HttpError {
   }
 }
 
+/** Codes of the API used wrongly. */
+export type UsageErrorCode =
+  | 'ERR_USAGE'
+  | 'ERR_UNKNOWN_OPTION'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_INVALID_INPUT'
+  | 'ERR_INVALID_URL'
+  | 'ERR_INVALID_REQUEST'
+  | 'ERR_INVALID_HEADER'
+  | 'ERR_INVALID_BODY'
+  | 'ERR_INVALID_CREDENTIALS'
+  | 'ERR_INVALID_WELL_KNOWN_NAME'
+  | 'ERR_LENGTH_REQUIRED'
+  | 'ERR_BODY_LENGTH_MISMATCH'
+  | 'ERR_BODY_USED'
+  | 'ERR_STREAM_USED'
+  | 'ERR_SESSION_CLOSED'
+  | 'ERR_NO_TRANSPORT'
+  | 'ERR_PROTOCOL_FINISHED'
+  | 'ERR_CASSETTE'
+  | 'ERR_TLS_BAD_CERTIFICATE'
+  | 'ERR_TLS_BAD_KEY'
+  | 'ERR_TLS_CA_REQUIRED';
+
 /** The API was used wrongly (a bad request, resuming a finished protocol, ...). Never caused by the peer. */
 export class UsageError extends HttpError {
-  constructor(message: string, code = 'ERR_USAGE') {
+  declare readonly code: UsageErrorCode;
+
+  constructor(message: string, code: UsageErrorCode = 'ERR_USAGE') {
     super(code, message);
   }
 }
 
+/**
+ * Codes of transport failures: the connection could not be made or was lost (docs/transports.md says which an
+ * adapter reports when), and the replay transport's mismatches. A transport of your own reports what it cannot
+ * name with 'ERR_TRANSPORT' and its own error as the `cause`.
+ */
+export type TransportErrorCode =
+  | 'ERR_TRANSPORT'
+  | 'ERR_TRANSPORT_CLOSED'
+  | 'ERR_CONNECTION_REFUSED'
+  | 'ERR_CONNECTION_RESET'
+  | 'ERR_CONNECTION_TIMED_OUT'
+  | 'ERR_DNS'
+  | 'ERR_UNREACHABLE'
+  | 'ERR_CONCURRENT_READ'
+  | 'ERR_REQUEST_MAYBE_PROCESSED'
+  | 'ERR_REPLAY_MISMATCH'
+  | 'ERR_REPLAY_EXHAUSTED';
+
 /** The transport failed: connect refused, reset, DNS, ... The original error is the `cause`. */
 export class TransportError extends HttpError {
-  constructor(message: string, options: HttpErrorOptions & { code?: string } = {}) {
+  declare readonly code: TransportErrorCode;
+
+  constructor(message: string, options: HttpErrorOptions & { code?: TransportErrorCode } = {}) {
     super(options.code ?? 'ERR_TRANSPORT', message, options);
   }
 }
@@ -112,6 +192,7 @@ export type TlsFailure = 'expired' | 'not-yet-valid' | 'untrusted' | 'hostname' 
 
 /** TLS failed; `reason` says why in one word. */
 export class TlsError extends HttpError {
+  declare readonly code: 'ERR_TLS';
   readonly reason: TlsFailure;
 
   constructor(reason: TlsFailure, message: string, options: HttpErrorOptions = {}) {
@@ -125,6 +206,7 @@ export type TimeoutPhase = 'connect' | 'tls' | 'headers' | 'bodyIdle' | 'total';
 
 /** A timeout fired; `phase` names which one. */
 export class TimeoutError extends HttpError {
+  declare readonly code: 'ERR_TIMEOUT';
   readonly phase: TimeoutPhase;
   readonly ms: number;
 
@@ -137,6 +219,7 @@ export class TimeoutError extends HttpError {
 
 /** The request was aborted through an AbortSignal; `reason` is the signal's reason. */
 export class AbortError extends HttpError {
+  declare readonly code: 'ERR_ABORTED';
   readonly reason: unknown;
 
   constructor(reason: unknown) {
@@ -145,12 +228,25 @@ export class AbortError extends HttpError {
   }
 }
 
+/** Codes of redirects not followed (docs/session.md, "Redirects"). */
+export type RedirectErrorCode =
+  | 'ERR_REDIRECT'
+  | 'ERR_TOO_MANY_REDIRECTS'
+  | 'ERR_REDIRECT_INSECURE'
+  | 'ERR_REDIRECT_SCHEME'
+  | 'ERR_REDIRECT_BODY_NOT_REPLAYABLE';
+
 /** A redirect could not be followed: too many hops, a downgrade to http, or `redirect: 'error'`. */
 export class RedirectError extends HttpError {
-  constructor(message: string, code = 'ERR_REDIRECT') {
+  declare readonly code: RedirectErrorCode;
+
+  constructor(message: string, code: RedirectErrorCode = 'ERR_REDIRECT') {
     super(code, message);
   }
 }
+
+/** Codes of a refused CONNECT. */
+export type ProxyErrorCode = 'ERR_PROXY_AUTH_REQUIRED' | 'ERR_PROXY_CONNECT';
 
 /** A challenge of a `Proxy-Authenticate` field, as `challengesOf()` in lib/auth parses it. */
 export interface ProxyChallenge {
@@ -164,12 +260,45 @@ export interface ProxyChallenge {
  * (or a 401, which only the proxy can have sent), with its challenges (`Proxy-Authenticate`, or `WWW-Authenticate` on a 401); `ERR_PROXY_CONNECT` for any other status.
  */
 export class ProxyError extends HttpError {
+  declare readonly code: ProxyErrorCode;
   readonly status: number;
   readonly challenges: readonly ProxyChallenge[];
 
-  constructor(code: 'ERR_PROXY_AUTH_REQUIRED' | 'ERR_PROXY_CONNECT', message: string, status: number, challenges: readonly ProxyChallenge[] = []) {
+  constructor(code: ProxyErrorCode, message: string, status: number, challenges: readonly ProxyChallenge[] = []) {
     super(code, message);
     this.status = status;
     this.challenges = challenges;
   }
 }
+
+/**
+ * Every code an io-http error can have: `HttpError['code']`. `ERR_INVALID_JSON` (a body that `json()` cannot
+ * parse) is a plain HttpError's; `ERR_SSE_BAD_RESPONSE` is EventStreamError's (lib/session/event-stream.ts).
+ */
+export type HttpErrorCode =
+  | ParseErrorCode
+  | LimitErrorCode
+  | UsageErrorCode
+  | TransportErrorCode
+  | RedirectErrorCode
+  | ProxyErrorCode
+  | 'ERR_CONTENT_DECODING'
+  | 'ERR_INCOMPLETE_MESSAGE'
+  | 'ERR_TLS'
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  | 'ERR_INVALID_JSON'
+  | 'ERR_SSE_BAD_RESPONSE';
+
+brand(HttpError, 'HttpError');
+brand(ParseError, 'ParseError');
+brand(LimitError, 'LimitError');
+brand(ContentDecodingError, 'ContentDecodingError');
+brand(IncompleteMessageError, 'IncompleteMessageError');
+brand(UsageError, 'UsageError');
+brand(TransportError, 'TransportError');
+brand(TlsError, 'TlsError');
+brand(TimeoutError, 'TimeoutError');
+brand(AbortError, 'AbortError');
+brand(RedirectError, 'RedirectError');
+brand(ProxyError, 'ProxyError');

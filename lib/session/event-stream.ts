@@ -1,5 +1,5 @@
 import { byteString, utf8 } from '../message/bytes';
-import { HttpError, IncompleteMessageError, TimeoutError, TransportError, UsageError } from '../message/errors';
+import { brand, HttpError, IncompleteMessageError, TimeoutError, TransportError, UsageError } from '../message/errors';
 import type { Headers } from '../message/headers';
 import { EOF } from '../protocol/protocol';
 import { SseParser, type SseEvent } from '../protocol/sse-parser';
@@ -29,6 +29,7 @@ export interface EventStreamOptions {
 
 /** The server did not answer with an event stream (status 200, `Content-Type: text/event-stream`). */
 export class EventStreamError extends HttpError {
+  declare readonly code: 'ERR_SSE_BAD_RESPONSE';
   readonly status: number;
   readonly contentType: string | undefined;
 
@@ -38,6 +39,7 @@ export class EventStreamError extends HttpError {
     this.contentType = contentType;
   }
 }
+brand(EventStreamError, 'EventStreamError');
 
 /** What the event stream needs of the session. */
 export interface EventStreamSource {

@@ -1,4 +1,5 @@
 import { UsageError } from '../message/errors';
+import { sharedInstance } from './shared-instance';
 import type { TransportFactory } from './transport';
 
 /**
@@ -66,5 +67,8 @@ function normaliseScheme(scheme: string): string {
   return scheme.toLowerCase().replace(/:$/, '');
 }
 
-/** The registry that sessions use unless given their own. */
-export const defaultRegistry = new TransportRegistry();
+/**
+ * The registry that sessions use unless given their own: one for every copy of io-http in the process, so a
+ * transport registered through the ESM build is found by the CommonJS one, and the other way round.
+ */
+export const defaultRegistry: TransportRegistry = sharedInstance('io-http.transport-registry@1', () => new TransportRegistry());

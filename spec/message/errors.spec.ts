@@ -14,14 +14,14 @@ import {
 describe('errors', () => {
   it('every class is an Error and an HttpError, named after its class, with a code', () => {
     const all: Array<[HttpError, string, string]> = [
-      [new HttpError('ERR_X', 'm'), 'HttpError', 'ERR_X'],
+      [new HttpError('ERR_INVALID_JSON', 'm'), 'HttpError', 'ERR_INVALID_JSON'],
       [new ParseError('ERR_INVALID_HEADER', 'a field name', 3, 'x'), 'ParseError', 'ERR_INVALID_HEADER'],
       [new LimitError('ERR_HEAD_TOO_LARGE', 'Response head size', 10, 10, 431), 'LimitError', 'ERR_HEAD_TOO_LARGE'],
       [new IncompleteMessageError('body', 5), 'IncompleteMessageError', 'ERR_INCOMPLETE_MESSAGE'],
       [new UsageError('m'), 'UsageError', 'ERR_USAGE'],
       [new UsageError('m', 'ERR_INVALID_HEADER'), 'UsageError', 'ERR_INVALID_HEADER'],
       [new TransportError('m'), 'TransportError', 'ERR_TRANSPORT'],
-      [new TransportError('m', { code: 'ERR_CONNECT' }), 'TransportError', 'ERR_CONNECT'],
+      [new TransportError('m', { code: 'ERR_CONNECTION_REFUSED' }), 'TransportError', 'ERR_CONNECTION_REFUSED'],
       [new TlsError('expired', 'm'), 'TlsError', 'ERR_TLS'],
       [new TimeoutError('connect', 5), 'TimeoutError', 'ERR_TIMEOUT'],
       [new AbortError('why'), 'AbortError', 'ERR_ABORTED'],

@@ -5,10 +5,12 @@ import type * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../lib/message/errors';
+import { ReplayableBody } from '../../lib/session/replayable-body';
 import { Session } from '../../lib/session/session';
 import { rejection } from '../support/failures';
-import { closeServers, httpServer } from '../support/servers';
+import { closeServers, httpServer, rawServer } from '../support/servers';
 import { tcp } from '../support/tcp';
+import { until } from '../support/time';
 
 afterEach(closeServers);
 
@@ -50,6 +52,41 @@ async function sendBody(body: unknown, extra: Record<string, unknown> = {}) {
   expect(response.status).toBe(200);
   expect(server.seen).toHaveLength(1);
   return server.seen[0];
+}
+
+/**
+ * A file of `total` bytes made as it is read (64 KiB pieces), that counts what was read, says whether its stream
+ * was cancelled, and cannot be read whole at once.
+ */
+function probeFile(total: number) {
+  const piece = 64 * 1024;
+  const probe = { pulled: 0, cancelled: false, file: undefined as unknown as File };
+  class ProbeFile extends File {
+    constructor() {
+      super([], 'probe.bin', { type: 'application/octet-stream' });
+      Object.defineProperty(this, 'size', { value: total }); // File's own size is a read-only accessor
+    }
+    override stream(): ReadableStream<Uint8Array> {
+      return new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            if (probe.pulled === total) return controller.close();
+            controller.enqueue(new Uint8Array(piece).fill(probe.pulled / piece));
+            probe.pulled += piece;
+          },
+          cancel() {
+            probe.cancelled = true;
+          },
+        },
+        { highWaterMark: 0 },
+      );
+    }
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      throw new Error('the file was read whole');
+    }
+  }
+  probe.file = new ProbeFile();
+  return probe;
 }
 
 describe('request bodies: each kind with its Content-Type and length', () => {
@@ -259,48 +296,42 @@ describe('FormData: multipart/form-data', () => {
 
   test('a file part is read as it is sent, not whole before: what was read never runs far ahead of what arrived', async () => {
     const total = 32 * 1024 * 1024;
-    const piece = 64 * 1024;
-    let pulled = 0;
-    /** A 32 MiB file made as it is read, that counts what was read and cannot be read whole at once. */
-    class ProbeFile extends File {
-      constructor() {
-        super([], 'probe.bin', { type: 'application/octet-stream' });
-        Object.defineProperty(this, 'size', { value: total }); // File's own size is a read-only accessor
-      }
-      override stream(): ReadableStream<Uint8Array> {
-        return new ReadableStream<Uint8Array>(
-          {
-            pull(controller) {
-              if (pulled === total) return controller.close();
-              controller.enqueue(new Uint8Array(piece).fill(pulled / piece));
-              pulled += piece;
-            },
-          },
-          { highWaterMark: 0 },
-        );
-      }
-      override arrayBuffer(): Promise<ArrayBuffer> {
-        throw new Error('the file was read whole');
-      }
-    }
+    const probe = probeFile(total);
     let received = 0;
     let lead = 0;
     const server = await httpServer(async (req, res) => {
       for await (const chunk of req) {
         received += (chunk as Buffer).length;
-        lead = Math.max(lead, pulled - received);
+        lead = Math.max(lead, probe.pulled - received);
       }
       res.end(String(received));
     });
     const form = new FormData();
-    form.append('probe', new ProbeFile());
-    expect(form.get('probe')).toBeInstanceOf(ProbeFile); // FormData kept the file itself, not a copy of it
+    form.append('probe', probe.file);
+    expect(form.get('probe')).toBe(probe.file); // FormData kept the file itself, not a copy of it
     await using session = new Session(server.origin, { transport: tcp });
     const response = await session.send({ method: 'POST', body: form });
-    expect(pulled).toBe(total);
+    expect(probe.pulled).toBe(total);
     expect(Number(response.text())).toBeGreaterThan(total);
     // Socket buffers on both sides hold a few MiB at most; a file read whole first would lead by all 32.
     expect(lead).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  test("a response before the form is sent stops the upload and cancels the file's stream", async () => {
+    const probe = probeFile(32 * 1024 * 1024);
+    const server = await rawServer(async (socket, reader) => {
+      if (!(await reader.head())) return;
+      socket.write('HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\nContent-Length: 8\r\n\r\ntoo big!');
+      socket.pause(); // reads nothing more: the client's writes back up
+      socket.end();
+    });
+    const form = new FormData();
+    form.append('probe', probe.file);
+    await using session = new Session(server.origin, { transport: tcp });
+    const response = await session.send({ method: 'POST', body: form });
+    expect([response.status, response.text()]).toEqual([413, 'too big!']);
+    await until(() => probe.cancelled);
+    expect(probe.pulled).toBeLessThan(32 * 1024 * 1024);
   });
 });
 
@@ -336,6 +367,36 @@ describe('bodies that can be sent again', () => {
     const stream = new ReadableStream({ start: (c) => (c.enqueue(new Uint8Array([1])), c.close()) });
     const error = await rejection(session.send({ method: 'POST', path: '/redirect', body: stream }));
     expect(error.code).toBe('ERR_REDIRECT_BODY_NOT_REPLAYABLE');
+  });
+
+  test('a ReplayableBody of your own: sent with its length, and again after a 308', async () => {
+    let opened = 0;
+    const server = await recordingServer((received, res) => {
+      if (received.url !== '/moved') return false;
+      res.writeHead(308, { location: '/here' }).end();
+      return true;
+    });
+    await using session = new Session(server.origin, { transport: tcp });
+    const body = new ReplayableBody(6, async function* () {
+      opened++;
+      yield new TextEncoder().encode('abc');
+      yield new TextEncoder().encode('def');
+    });
+    await session.send({ method: 'PUT', path: '/moved', body });
+    expect(opened).toBe(2);
+    expect(server.seen.map((s) => [s.url, s.headers['content-length'], s.headers['transfer-encoding'], s.body.toString()])).toEqual([
+      ['/moved', '6', undefined, 'abcdef'],
+      ['/here', '6', undefined, 'abcdef'],
+    ]);
+  });
+
+  test('a ReadableStream that gives something else than bytes fails with ERR_INVALID_BODY', async () => {
+    const server = await recordingServer();
+    await using session = new Session(server.origin, { transport: tcp });
+    const stream = new ReadableStream({ start: (c) => (c.enqueue('text'), c.close()) });
+    const error = await rejection(session.send({ method: 'POST', body: stream as never }));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.code).toBe('ERR_INVALID_BODY');
   });
 
   test('HTTP/1.0: a Blob and a FormData with files go with their Content-Length (no chunked needed)', async () => {
