@@ -22,11 +22,16 @@ function report(error: unknown, prefix = ''): ExitCode {
   return failure.exitCode;
 }
 
-async function run(options: CliOptions, signal: AbortSignal): Promise<ExitCode> {
+async function run(options: CliOptions): Promise<ExitCode> {
   const urls = options.urls.map(parseUrl);
-  const context: SessionContext = { signal, trace: stderr };
+  const controller = new AbortController();
+  const context: SessionContext = { signal: controller.signal, trace: stderr };
   if (options.cacert !== undefined) context.ca = new TextDecoder().decode(await readLocalFile(options.cacert, '--cacert'));
   const body = await bodyOf(options);
+  // From here on, Ctrl-C aborts the requests (exit 130, the sessions closed); before (reading stdin), and a
+  // second time, it ends the process as usual.
+  const interrupt = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', interrupt);
 
   const sessions = new Map<string, Session>();
   const sessionFor = (url: URL): Session => {
@@ -60,24 +65,20 @@ async function run(options: CliOptions, signal: AbortSignal): Promise<ExitCode> 
     }
     return codes.find((code) => code !== EXIT.ok) ?? EXIT.ok;
   } finally {
+    process.off('SIGINT', interrupt);
     await Promise.all([...sessions.values()].map((session) => session.close()));
   }
 }
 
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<ExitCode> {
-  const controller = new AbortController();
-  const interrupt = (): void => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', interrupt);
   try {
     const options = parseArgs(argv);
     if (options.help) process.stdout.write(helpText());
     else if (options.version) process.stdout.write(versionText());
-    else return await run(options, controller.signal);
+    else return await run(options);
     return EXIT.ok;
   } catch (error) {
     return report(error);
-  } finally {
-    process.off('SIGINT', interrupt);
   }
 }
