@@ -3,12 +3,13 @@
  * written as were recorded.
  */
 import { concatBytes, excerpt } from '../lib/message/bytes';
-import { AbortError, TransportError, type TransportErrorCode } from '../lib/message/errors';
+import { AbortError, brand, TransportError, type TransportErrorCode } from '../lib/message/errors';
 import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
 import { checkCassette, decodeBytes, type Cassette } from './cassette';
 
 /** What was written differs from the recording. `offset` counts bytes from the start of the written stream. */
 export class ReplayMismatchError extends TransportError {
+  declare readonly code: 'ERR_REPLAY_MISMATCH';
   readonly offset: number;
   /** Escaped excerpts of the recorded and the written bytes around `offset`. */
   readonly expected: string;
@@ -21,6 +22,7 @@ export class ReplayMismatchError extends TransportError {
     this.actual = actual;
   }
 }
+brand(ReplayMismatchError, 'ReplayMismatchError');
 
 interface ReplayRead {
   /** null for the end of the stream. */

@@ -1,11 +1,17 @@
-// A tour of the Session against a local node:http server: send, JSON, streaming, redirects, Server-Sent Events.
+// A tour of the Session against a local node:http server: send, JSON, uploads, streaming, redirects, Server-Sent Events.
 // Run: npm run build && node examples/session.mjs
 import http from 'node:http';
 import { Session } from 'io-http';
 
 let sseConnections = 0;
-const server = http.createServer((req, res) => {
+const server = http.createServer(async (req, res) => {
   if (req.url === '/hello') return res.end('Hello from node:http');
+  if (req.url.startsWith('/echo')) {
+    // Says what it received: the method, the target, the type (without a form's boundary) and the length.
+    let length = 0;
+    for await (const chunk of req) length += chunk.length;
+    return res.end(`${req.method} ${req.url} ${req.headers['content-type'].split(';')[0]}, ${length} bytes`);
+  }
   if (req.url === '/json') return res.setHeader('Content-Type', 'application/json').end('{"answer":42}');
   if (req.url === '/old') return res.writeHead(301, { Location: '/hello' }).end();
   if (req.url === '/count') {
@@ -37,6 +43,20 @@ console.log(`GET /hello   -> ${hello.status} ${hello.text()}`);
 
 const json = await session.send({ path: '/json' });
 console.log(`GET /json    -> ${json.status} answer=${json.json().answer}`);
+
+// A value sent as JSON, and a query merged into the URL.
+const created = await session.send({ method: 'POST', path: '/echo', query: { dryRun: true }, json: { name: 'x' } });
+console.log(`POST json    -> ${created.text()}`);
+
+// A form with a file: multipart/form-data, the file streamed from its Blob (fs.openAsBlob() for one on disk).
+const form = new FormData();
+form.append('note', 'hello');
+form.append('file', new Blob(['file content']), 'notes.txt');
+const uploaded = await session.send({ method: 'POST', path: '/echo', body: form });
+console.log(`POST form    -> ${uploaded.text()}`);
+
+// A misspelt option is an error that names the right one, not a silently ignored field.
+await session.send({ pth: '/hello' }).catch((error) => console.log(`typo         -> ${error.code}: ${error.message}`));
 
 const moved = await session.send({ path: '/old' });
 console.log(`GET /old     -> ${moved.status} ${moved.text()} (via ${moved.redirects.map((r) => r.status).join(', ')})`);

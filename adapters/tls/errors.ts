@@ -3,7 +3,7 @@
  * for every TLS failure) that also says where in the received stream the problem was, and which alert the
  * client sends before closing (RFC 8446 §6.2).
  */
-import { TlsError, type TlsFailure } from '../../lib/message/errors';
+import { brand, TlsError, type TlsFailure } from '../../lib/message/errors';
 
 /** Alert descriptions the client sends or names (RFC 8446 §6, RFC 5246 §7.2). */
 export const Alert = {
@@ -50,6 +50,7 @@ export class TlsProtocolError extends TlsError {
     this.alert = alert;
   }
 }
+brand(TlsProtocolError, 'TlsProtocolError');
 
 /** Malformed bytes from the peer: a decode_error alert. */
 export function decodeError(what: string, offset: number): TlsProtocolError {

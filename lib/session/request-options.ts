@@ -114,7 +114,7 @@ export function prepareRequest(input: RequestInput, defaults: RequestDefaults): 
     const auth = options.auth ?? urlAuth ?? sessionAuth;
     if (auth) headers.set('Authorization', authorization(auth));
   }
-  if (encoded) describeBody(encoded, headers);
+  if (encoded) describeBody(encoded, headers, own);
   if (!headers.has('user-agent')) headers.append('User-Agent', USER_AGENT);
   if (!headers.has('accept')) headers.append('Accept', '*/*');
   const decoding = decodingOf(options, defaults.decoding);
@@ -148,12 +148,13 @@ function bodyOf(options: RequestOptions): EncodedBody | undefined {
 }
 
 /**
- * The fields that describe an encoded body: its Content-Type unless the request set one, and the length of a
+ * The fields that describe an encoded body: its Content-Type unless the request set one itself (it replaces
+ * one from the session's `headers`: a multipart body under a session-wide JSON type would lose its boundary), and the length of a
  * streamed body whose length is known (a Blob, FormData with files), so that it goes with a Content-Length rather
  * than chunked. A Content-Length set by hand must be that length.
  */
-function describeBody(encoded: EncodedBody, headers: Headers): void {
-  if (encoded.contentType !== undefined && !headers.has('content-type')) headers.set('Content-Type', encoded.contentType);
+function describeBody(encoded: EncodedBody, headers: Headers, own: Headers): void {
+  if (encoded.contentType !== undefined && !own.has('content-type')) headers.set('Content-Type', encoded.contentType);
   if (!(encoded.body instanceof ReplayableBody)) return;
   const length = String(encoded.body.length);
   const given = headers.get('content-length');

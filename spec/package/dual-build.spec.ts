@@ -21,6 +21,9 @@ describe('the ESM and the CommonJS build in one process', () => {
     out.cjsErrorInEsm = [fromCjs instanceof esm.ParseError, fromCjs instanceof esm.HttpError, fromCjs instanceof esm.TimeoutError];
     out.plainErrors = [new Error('x') instanceof cjs.HttpError, null instanceof esm.HttpError, ({ code: 'ERR_TIMEOUT' }) instanceof esm.TimeoutError];
     out.eventStreamError = new cjs.EventStreamError(500, 'text/html') instanceof esm.EventStreamError;
+    const esmMemory = await import('io-http/adapters/in-memory');
+    const cjsMemory = createRequire(import.meta.url)('io-http/adapters/in-memory');
+    out.adapterError = [new esmMemory.ReplayMismatchError(0, 'a', 'b') instanceof cjsMemory.ReplayMismatchError, new cjs.TransportError('m') instanceof esmMemory.ReplayMismatchError];
 
     // A subclass of one's own is checked by its prototype, not by io-http's mark.
     class Mine extends esm.TimeoutError {}
@@ -68,6 +71,7 @@ describe('the ESM and the CommonJS build in one process', () => {
       cjsErrorInEsm: [true, true, false],
       plainErrors: [false, false, false],
       eventStreamError: true,
+      adapterError: [true, false],
       subclass: [true, false, true],
       thrown: [true, 'ERR_UNKNOWN_OPTION', "Unknown option 'timout' for new Session(): did you mean 'timeout'?"],
       sameRegistries: [true, true],

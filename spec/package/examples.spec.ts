@@ -8,8 +8,11 @@ const root = join(__dirname, '..', '..');
 const run = async (name: string): Promise<string> =>
   (await promisify(execFile)(process.execPath, [join('examples', name)], { cwd: root, timeout: 20_000 })).stdout;
 
-test('session.mjs: send, JSON, redirect, stream, events', async () => {
+test('session.mjs: send, JSON, uploads, redirect, stream, events', async () => {
   const out = await run('session.mjs');
+  expect(out).toContain('POST json    -> POST /echo?dryRun=true application/json, 12 bytes');
+  expect(out).toMatch(/POST form    -> POST \/echo multipart\/form-data, \d+ bytes/);
+  expect(out).toContain("typo         -> ERR_UNKNOWN_OPTION: Unknown option 'pth' for a request: did you mean 'path'?");
   expect(out).toContain('GET /old     -> 200 Hello from node:http (via 301)');
   expect(out).toContain('GET /count   -> 200, 3 pieces: "1 2 3 "');
   expect(out).toContain('event        -> update #2: second');
