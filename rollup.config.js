@@ -1,6 +1,7 @@
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
 
 // One build for all entry points, so the subpaths share chunks (one copy of each class: instanceof works across them).
 const input = {
@@ -30,6 +31,29 @@ const outputs = (format, ext) => ({
   exports: 'named',
 });
 
+// The `io-http` command (bin/): one ESM file with a shebang. Its imports of lib/index become imports of the
+// package by its own name, 'io-http' (Node resolves it through package.json "exports" to dist/index.mjs), so the
+// command and the library share one copy of each class: its errors are recognised with instanceof.
+const libraryEntry = resolve('lib/index');
+const libraryByName = {
+  name: 'io-http-by-name',
+  resolveId: (source, importer) =>
+    importer !== undefined && source.startsWith('.') && resolve(importer, '..', source) === libraryEntry ? { id: 'io-http', external: true } : null,
+};
+const bin = {
+  input: { 'bin/io-http': 'bin/io-http.ts' },
+  external,
+  plugins: [
+    libraryByName,
+    typescript({
+      tsconfig: './tsconfig.json',
+      include: ['bin/**/*.ts', 'lib/**/*.ts'],
+      compilerOptions: { noEmit: false, declaration: false, sourceMap: true, inlineSources: true, types: ['node'] },
+    }),
+  ],
+  output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: '#!/usr/bin/env node', sourcemap: true },
+};
+
 export default [
   { input, external, plugins: [compile()], output: [outputs('es', 'mjs'), outputs('cjs', 'cjs')] },
   {
@@ -41,4 +65,5 @@ export default [
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
     ],
   },
+  bin,
 ];
