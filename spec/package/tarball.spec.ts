@@ -63,6 +63,11 @@ test('an installed tarball works with require', async () => {
   expect(stdout.trim()).toBe('200 hello GET /cjs function');
 });
 
+test('an installed tarball gives the io-http command', async () => {
+  const { stdout } = await run(join(app, 'node_modules', '.bin', 'io-http'), ['--version'], { cwd: app });
+  expect(stdout).toContain(`io-http ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version} `);
+});
+
 test('the tarball ships its LICENSE and self-contained source maps', () => {
   const installed = join(app, 'node_modules', 'io-http');
   expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toContain('MIT License');
