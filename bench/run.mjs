@@ -34,12 +34,15 @@ cpSync(dist, path.join(tmp, 'dist'), { recursive: true });
 // Bare imports of dist (node-forge) resolve through the project's node_modules.
 symlinkSync(path.join(here, '..', 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
 const env = { ...process.env, IO_HTTP_DIST: path.join(tmp, 'dist') };
+// And of bench/ itself, so that editing a client during the run does not change the processes still to come.
+const bench = path.join(tmp, 'bench');
+cpSync(here, bench, { recursive: true, filter: (f) => !f.endsWith('RESULTS.md') });
 
 /** Runs a bench script in its own Node process and returns the JSON it wrote. */
 function run(script, args = [], timeout = 150_000) {
   const out = path.join(tmp, 'out.json');
   rmSync(out, { force: true });
-  const all = ['--no-deprecation', path.join(here, script), ...args, '--json', out];
+  const all = ['--no-deprecation', path.join(bench, script), ...args, '--json', out];
   if (quick) all.push('--quick');
   const r = spawnSync(process.execPath, all, { stdio: 'inherit', timeout, env });
   if (r.status !== 0) throw new Error(`${script} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
@@ -61,7 +64,7 @@ function machine() {
 }
 
 async function runCases(tell) {
-  const server = await forkServer(path.join(here, 'server.mjs'));
+  const server = await forkServer(path.join(bench, 'server.mjs'));
   const stats = () => new Promise((resolve) => (server.child.once('message', resolve), server.child.send('stats')));
   const origin = `http://127.0.0.1:${server.port}`;
   const runs = [];

@@ -24,10 +24,13 @@ export async function stream({ session }, path) {
   return length;
 }
 
-/** Parsed events until `count`; leaving the loop closes the connection (the stream would reconnect at its end). */
-export async function events({ session }, path, count) {
+/**
+ * Parsed events, to the end of the stream: with `maxReconnects: 0` the iteration ends there (no reconnection)
+ * and the connection is kept for the next request, as the other clients' is.
+ */
+export async function events({ session }, path) {
   let n = 0;
-  for await (const _event of session.events({ path })) if (++n === count) break;
+  for await (const _event of session.events({ path }, { maxReconnects: 0 })) n++;
   return n;
 }
 
