@@ -14,7 +14,7 @@ const c = CASES.find((x) => x.id === options.case);
 if (!c) throw new Error(`unknown case ${options.case}; cases: ${CASES.map((x) => x.id).join(', ')}`);
 if (!c.clients.includes(options.client)) throw new Error(`case ${c.id} has no client ${options.client}`);
 const client = await import(`./clients/${options.client}.mjs`);
-const [warmupMs, runMs] = quick ? [300, 600] : [500, 1200];
+const [warmupMs, runMs] = quick ? [300, 600] : [400, 1000];
 
 const ctx = await client.open(options.origin, c.connections);
 const arg = argumentOf(c);

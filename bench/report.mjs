@@ -100,7 +100,7 @@ export function targetsTable(summary) {
 }
 
 /** bench/RESULTS.md: where and when, the targets, then every table. */
-export function resultsMarkdown({ machine, started, seconds, passes, loadStart, loadEnd, summary, parserTable, tlsTable }) {
+export function resultsMarkdown({ machine, started, seconds, phases, passes, loadStart, loadEnd, summary, parserTable, tlsTable }) {
   return `# Benchmark results
 
 Written by \`npm run bench\` (bench/run.mjs) at the end of its last full run; docs/bench.md says how to read it.
@@ -109,7 +109,7 @@ Written by \`npm run bench\` (bench/run.mjs) at the end of its last full run; do
 - machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB; ${machine.os}
 - Node ${process.version}, undici ${machine.undici}, eventsource-parser ${machine.eventsourceParser}; io-http ${machine.commit}
 - load average (1, 5, 15 min) at the start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at the end ${loadEnd.map((x) => x.toFixed(2)).join(', ')}
-- ${passes} interleaved passes of one process per client and case; medians; whole run ${seconds.toFixed(0)} s
+- ${passes} interleaved passes of one process per client and case; medians; ${seconds.toFixed(0)} s after the build (${phases.join(', ')})
 
 ## Targets (issue 9)
 

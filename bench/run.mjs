@@ -1,7 +1,7 @@
 // `npm run bench`: the parser benchmark, the end-to-end cases and the TLS benchmark, each client of each case
 // in a Node process of its own, then the tables and (after a full run) bench/RESULTS.md.
 //
-//   npm run bench                       # full: 5 passes, about 7–9 minutes on 2 cores
+//   npm run bench                       # full: 5 passes, about 8 minutes on 2 cores
 //   npm run bench -- --quick            # 1 short pass, no RESULTS.md: a rough look
 //   node bench/run.mjs --passes 3 --cases small-1,sse     # some cases, against the current dist/
 //
@@ -92,9 +92,16 @@ const loadStart = os.loadavg();
 const m = machine();
 console.log(`io-http benchmarks — node ${process.version}, ${m.cores} × ${m.cpu}, undici ${m.undici}, load average ${loadStart[0].toFixed(2)}`);
 try {
-  const parser = options.cases ? undefined : run('parser.mjs');
-  const runs = await runCases((line) => process.stderr.write(`${line}\n`));
-  const tls = options.cases ? undefined : run('tls.mjs');
+  const phases = [];
+  const timed = async (name, fn) => {
+    const t0 = Date.now();
+    const result = await fn();
+    phases.push(`${name} ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    return result;
+  };
+  const parser = options.cases ? undefined : await timed('parser', () => run('parser.mjs'));
+  const runs = await timed('end to end', () => runCases((line) => process.stderr.write(`${line}\n`)));
+  const tls = options.cases ? undefined : await timed('TLS', () => run('tls.mjs'));
   const seconds = (Date.now() - started.getTime()) / 1000;
   const summary = summarize(runs);
   const loadEnd = os.loadavg();
@@ -103,10 +110,10 @@ try {
   console.log(`\nEnd to end, medians of ${passes} pass(es); "io-http ÷ this" > 1 means io-http is faster\n\n${e2eTable(summary)}`);
   console.log(`\nTargets of issue 9\n\n${targetsTable(summary)}`);
   if (tls) console.log(`\nTLS (ratio = ForgeTls speed / NodeTls speed)\n\n${tls.table}`);
-  console.log(`\ntotal ${seconds.toFixed(0)} s; load average ${loadStart[0].toFixed(2)} → ${loadEnd[0].toFixed(2)} (other processes skew absolute numbers more than ratios)`);
+  console.log(`\ntotal ${seconds.toFixed(0)} s (${phases.join(', ')}; the build before it not counted); load average ${loadStart[0].toFixed(2)} → ${loadEnd[0].toFixed(2)} (other processes skew absolute numbers more than ratios)`);
   if (!quick && parser && tls) {
     const file = path.join(here, 'RESULTS.md');
-    writeFileSync(file, resultsMarkdown({ machine: m, started, seconds, passes, loadStart, loadEnd, summary, parserTable: parser.table, tlsTable: tls.table }));
+    writeFileSync(file, resultsMarkdown({ machine: m, started, seconds, phases, passes, loadStart, loadEnd, summary, parserTable: parser.table, tlsTable: tls.table }));
     console.log(`written: ${path.relative(process.cwd(), file)}`);
   }
 } finally {
