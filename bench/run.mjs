@@ -1,7 +1,7 @@
 // `npm run bench`: the parser benchmark, the end-to-end cases and the TLS benchmark, each client of each case
 // in a Node process of its own, then the tables and (after a full run) bench/RESULTS.md.
 //
-//   npm run bench                       # full: 5 passes, about 8 minutes on 2 cores
+//   npm run bench                       # full: 3 passes, about 7 minutes on a quiet 2-core machine
 //   npm run bench -- --quick            # 1 short pass, no RESULTS.md: a rough look
 //   node bench/run.mjs --passes 3 --cases small-1,sse     # some cases, against the current dist/
 //
@@ -20,7 +20,7 @@ import { e2eTable, resultsMarkdown, summarize, targetsTable } from './report.mjs
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { quick, options } = flags();
-const passes = Number(options.passes ?? (quick ? 1 : 5));
+const passes = Number(options.passes ?? (quick ? 1 : 3));
 const cases = options.cases ? CASES.filter((c) => options.cases.split(',').includes(c.id)) : CASES;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'io-http-bench-'));
 
