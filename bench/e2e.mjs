@@ -1,6 +1,6 @@
 // One client on one end-to-end case, in a process of its own (fresh JIT and heap): bench/run.mjs starts one
-// per client, case and pass. It warms up until steady, then runs the case's workload with `connections` operations in
-// flight for a fixed time, and reports what it did, the CPU time of this process, and its peak RSS.
+// per client, case and pass. It warms up until steady, then runs the case's workload with `connections`
+// operations in flight for a fixed time, and reports what it did, the CPU time of this process, its peak RSS.
 //
 //   node bench/e2e.mjs --case small-1 --client io-http --origin http://127.0.0.1:PORT [--quick] [--json FILE]
 //
@@ -14,13 +14,13 @@ const c = CASES.find((x) => x.id === options.case);
 if (!c) throw new Error(`unknown case ${options.case}; cases: ${CASES.map((x) => x.id).join(', ')}`);
 if (!c.clients.includes(options.client)) throw new Error(`case ${c.id} has no client ${options.client}`);
 const client = await import(`./clients/${options.client}.mjs`);
-const [maxWarmupMs, runMs] = quick ? [1000, 600] : [2500, 1500];
+const [maxWarmupMs, runMs] = quick ? [1000, 600] : [2000, 1500];
 
 const ctx = await client.open(options.origin, c.connections);
 const arg = argumentOf(c);
 const workload = client[c.api];
 const one = async () => {
-  const got = await workload(ctx, arg, c.expect);
+  const got = await workload(ctx, arg);
   if (got !== c.expect) throw new Error(`${options.client} on ${c.id}: got ${got}, expected ${c.expect}`);
 };
 
