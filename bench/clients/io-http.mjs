@@ -5,7 +5,7 @@ import { importDist } from '../harness.mjs';
 const { Session } = await importDist('index.mjs');
 const { SseParser } = await importDist('core.mjs');
 
-/** One Session: its pool opens as many connections as there are requests in flight (16 by default). */
+/** One Session: its pool opens as many connections as there are requests in flight, up to `connections`. */
 export function open(origin, connections) {
   const session = new Session(origin, { connections });
   return { session, close: () => session.close() };
