@@ -121,20 +121,60 @@ describe('ChunkedDecoder: valid bodies', () => {
 });
 
 describe('ChunkedDecoder: data pieces', () => {
-  it('are sub-views of the input (no copy) when it comes whole', () => {
-    const input = bytesOf('5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
-    const decoder = new ChunkedDecoder();
-    const pieces: Uint8Array[] = [];
-    let step = decoder.resume(input);
+  /** Feeds `inputs` in turn (each when the decoder asks to read), collecting the data pieces. */
+  function pieces(decoder: ChunkedDecoder, inputs: Uint8Array[]): { pieces: Uint8Array[]; result: ChunkedResult } {
+    const out: Uint8Array[] = [];
+    let next = 0;
+    let step = decoder.resume(inputs[next++]);
     while (!step.done) {
-      if (step.value.type !== 'data') throw new Error('unexpected read');
-      pieces.push(step.value.bytes);
-      step = decoder.resume();
+      if (step.value.type === 'data') out.push(step.value.bytes);
+      step = decoder.resume(step.value.type === 'read' ? inputs[next++] : undefined);
     }
-    expect(pieces.map(latin1)).toEqual(['hello', ' world']);
-    for (const piece of pieces) expect(piece.buffer).toBe(input.buffer);
-    expect(pieces[0].byteOffset).toBe(3);
-    expect(step.value.remaining.buffer).toBe(input.buffer);
+    return { pieces: out, result: step.value };
+  }
+
+  it('all the chunk data of one input is one piece, a sub-view of the input (no copy)', () => {
+    const input = bytesOf('5\r\nhello\r\n6\r\n world\r\n0\r\n\r\nnext');
+    const { pieces: got, result } = pieces(new ChunkedDecoder(), [input]);
+    expect(got.map(latin1)).toEqual(['hello world']);
+    expect(got[0].buffer).toBe(input.buffer);
+    expect(got[0].byteOffset).toBe(3);
+    expect(result.remaining.buffer).toBe(input.buffer);
+    expect(latin1(result.remaining)).toBe('next');
+  });
+
+  it('a read of many chunks gives one piece; a chunk cut by the read ends it and starts the next', () => {
+    const chunk = (c: string) => `40\r\n${c.repeat(64)}\r\n`;
+    const body = 'abcdefghij'.split('').map(chunk).join('') + '0\r\n\r\n';
+    const cut = body.indexOf('f') + 10; // inside the data of the sixth chunk
+    const { pieces: got } = pieces(new ChunkedDecoder(), [bytesOf(body.slice(0, cut)), bytesOf(body.slice(cut))]);
+    expect(got.map(latin1)).toEqual(['abcde'.split('').map((c) => c.repeat(64)).join('') + 'f'.repeat(10), 'f'.repeat(54) + 'ghij'.split('').map((c) => c.repeat(64)).join('')]);
+  });
+
+  it('never changes bytes it handed out: a second body in the same input is joined after the first piece', () => {
+    const input = bytesOf('3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n2\r\ngh\r\n2\r\nij\r\n0\r\n\r\n');
+    const first = pieces(new ChunkedDecoder(), [input]);
+    expect(first.pieces.map(latin1)).toEqual(['abcdef']);
+    const second = pieces(new ChunkedDecoder(), [first.result.remaining]);
+    expect(second.pieces.map(latin1)).toEqual(['ghij']);
+    expect(second.pieces[0].buffer).toBe(input.buffer);
+    expect(first.pieces.map(latin1)).toEqual(['abcdef']);
+  });
+
+  it('yields the data before an error, then throws it; the error shows the bytes as received', () => {
+    const decoder = new ChunkedDecoder();
+    const step = decoder.resume(bytesOf('3\r\nabc\r\n3\r\ndef\r\nz\r\n'));
+    expect(step).toMatchObject({ done: false, value: { type: 'data' } });
+    expect(latin1((step.value as { bytes: Uint8Array }).bytes)).toBe('abcdef');
+    let error: ParseError | undefined;
+    try {
+      decoder.resume();
+    } catch (e) {
+      error = e as ParseError;
+    }
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error!.offset).toBe(16);
+    expect(error!.excerpt).toContain('3\\r\\ndef\\r\\n⟨z⟩');
   });
 
   it('do not hold a huge declared size: 13 hex digits then EOF is an IncompleteMessageError', () => {
