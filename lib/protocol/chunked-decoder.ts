@@ -174,6 +174,7 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
           break;
         }
         case 'data-cr':
+          if (c === CR && this.nextSizeLine(b)) break;
           if (c === CR) {
             this.state = 'data-lf';
             this.position++;
@@ -211,6 +212,27 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
     for (let i = 2; i < spans.length; i += 2) end = moveDown(b, spans[i], spans[i + 1], end);
     spans.length = 0;
     return { done: false, value: { type: 'data', bytes: b.subarray(start, end) } };
+  }
+
+  /**
+   * The common case after chunk data, taken in one go: CRLF, hex digits (13 at most, so no more significant
+   * ones and within any line limit the general path would allow), CRLF, all in `b`. Starts the next chunk and
+   * returns true; anything else (extensions, whitespace, a line cut by the input, a bad byte) returns false
+   * and is left to the byte-by-byte states, which check it and report errors where they are.
+   */
+  private nextSizeLine(b: Uint8Array): boolean {
+    const from = this.position + 2;
+    if (b[this.position + 1] !== LF) return false;
+    let i = from;
+    let size = 0;
+    for (let digit; i < b.length && i - from < MAX_SIZE_DIGITS && (digit = hexValue(b[i])) >= 0; i++) size = size * 16 + digit;
+    const digits = i - from;
+    if (digits === 0 || digits > this.limits.maxChunkLineSize || i + 1 >= b.length || b[i] !== CR || b[i + 1] !== LF) return false;
+    this.size = size;
+    this.position = i + 2;
+    this.startChunk();
+    this.size = this.sizeDigits = this.lineLength = 0;
+    return true;
   }
 
   /** The size line ended: start the chunk's data, or the trailer section after the last chunk. */
