@@ -244,6 +244,9 @@ describe('ChunkedDecoder: malformed input', () => {
     ['10000000000000\r\n', 13],
     ['00010000000000000\r\n', 16],
     ['fffffffffffffffffffffffffffffffffffffffffff\r\n', 13],
+    // A size line after chunk data (whole, it is taken in one step up to 13 digits; split, byte by byte).
+    ['1\r\na\r\n00010000000000000\r\n', 22],
+    ['1\r\na\r\nffffffffffffffff\r\n', 19],
   ])('refuses more than 13 significant hex digits (no overflow): %j fails at %d', (input, offset) => {
     expect(rejects(input)).toMatchObject(invalidChunk(offset));
   });
@@ -307,6 +310,9 @@ describe('ChunkedDecoder: limits', () => {
     });
     expect(rejects('5;aaaaaaaaaaaaaaaaaa\r\n', { maxChunkLineSize: 10 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 10 });
     expect(decodes('0000000005\r\nhello\r\n0\r\n\r\n', { maxChunkLineSize: 10 }).data).toBe('hello');
+    // After chunk data too: exactly the limit is within it, one digit more is over it.
+    expect(decodes('1\r\na\r\n005\r\nhello\r\n0\r\n\r\n', { maxChunkLineSize: 3 }).data).toBe('ahello');
+    expect(rejects('1\r\na\r\n0005\r\nhello\r\n0\r\n\r\n', { maxChunkLineSize: 3 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 9 });
     expect(rejects('00000000005\r\n', { maxChunkLineSize: 10 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 10 });
     // Each line has its own budget.
     expect(rejects('1;aaaaaaa\r\nx\r\n1;bbbbbbbbb\r\ny\r\n', { maxChunkLineSize: 10 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 24 });
