@@ -5,7 +5,10 @@ import type { Clock } from './clock';
  * Calls are not concurrent: the session awaits each before the next of the same kind.
  */
 export interface Transport {
-  /** The next bytes from the peer, or `null` once the peer has closed. */
+  /**
+   * The next bytes from the peer, or `null` once the peer has closed. The bytes are handed over: the transport
+   * never changes or reuses them afterwards (the protocol reading them may move bytes within them).
+   */
   read(): Promise<Uint8Array | null>;
   /**
    * Resolves once the bytes are handed to the runtime (honouring its backpressure). The transport may keep a
