@@ -1,8 +1,8 @@
 import { HttpError, IncompleteMessageError, LimitError, ParseError } from '../../lib/message/errors';
-import { ChunkedDecoder, type ChunkedDecoderOptions, type ChunkedResult } from '../../lib/protocol/chunked-decoder';
-import { EOF } from '../../lib/protocol/protocol';
+import { ChunkedDecoder, type ChunkedDecoderOptions, type ChunkedResult, type DataYield } from '../../lib/protocol/chunked-decoder';
+import { EOF, type Input, Protocol, READ, type ReadYield, type Step } from '../../lib/protocol/protocol';
 import { bytesOf, latin1 } from '../support/bytes';
-import { asJson, driveAllSplits, type Outcome } from '../support/drive';
+import { asJson, drive, driveAllSplits, type Outcome } from '../support/drive';
 
 interface Decoded {
   data: string;
@@ -159,6 +159,23 @@ describe('ChunkedDecoder: data pieces', () => {
     expect(second.pieces.map(latin1)).toEqual(['ghij']);
     expect(second.pieces[0].buffer).toBe(input.buffer);
     expect(first.pieces.map(latin1)).toEqual(['abcdef']);
+  });
+
+  it('the driver every parser test uses fails a protocol that changes bytes it handed out', () => {
+    // What the check in drive() catches: a piece yielded, then written over by a later step.
+    class Overwriting extends Protocol<DataYield | ReadYield, null> {
+      private piece: Uint8Array | undefined;
+      protected advance(input: Input): Step<DataYield | ReadYield, null> {
+        if (input instanceof Uint8Array) {
+          this.piece = input;
+          return { done: false, value: { type: 'data', bytes: input } };
+        }
+        if (this.piece === undefined) return READ;
+        this.piece.fill(0x2a);
+        return { done: true, value: null };
+      }
+    }
+    expect(() => drive(new Overwriting(), [bytesOf('ab')])).toThrow('bytes handed out as "ab" changed later to "**"');
   });
 
   it('yields the data before an error, then throws it; the error shows the bytes as received', () => {
