@@ -8,7 +8,8 @@ export interface Transport {
   /**
    * The next bytes from the peer, or `null` once the peer has closed. Unless `ownedReads` is true, the transport
    * may reuse the memory of what it returned (reading into one buffer, as `conn.read(buf)` does in Deno): the
-   * session then copies each read once, where it opens the transport (see `withOwnedReads`).
+   * session then copies each read once, where it opens the transport (see `withOwnedReads`). Either way the bytes
+   * the protocol gets are its own: it may move bytes within them (a chunked body's framing is removed in place).
    */
   read(): Promise<Uint8Array | null>;
   /**
