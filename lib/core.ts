@@ -75,7 +75,7 @@ export { defaultProtocolFactory, type ProtocolFactory, type SessionOptions } fro
 export { type RequestOptions, type RequestInput } from './session/request-options';
 export { SessionResponse, type RedirectHop, type ResponseTimings, type ResponseFacts } from './session/session-response';
 export { StreamingResponse } from './session/streaming-response';
-export { EventStream, EventStreamError, type EventStreamOptions } from './session/event-stream';
+export { EventStream, EventStreamError, type EventCallback, type EventIterator, type EventStreamOptions } from './session/event-stream';
 export { DEFAULT_TIMEOUTS, type Timeouts } from './session/timeouts';
 export { type RedirectMode } from './session/redirect';
 export { type RetryOption, type RetryOptions, type Attempt } from './session/retry-policy';

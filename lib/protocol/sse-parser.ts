@@ -33,6 +33,7 @@ export interface SseParserOptions {
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
+const COLON = 0x3a;
 const DIGITS = /^[0-9]+$/;
 const NO_TEXT = '';
 
@@ -210,6 +211,10 @@ export class SseParser extends Protocol<SseYield, SseResult> {
     } else this.bytePos += next - start;
     if (byteLength > this.maxLineLength) this.lineTooLong(this.base + byteStart);
     if (start === end) return this.dispatch();
+    // Most lines are `data:` lines (whose values often hold colons): they are told without a search.
+    if (text.charCodeAt(start + 4) === COLON && start + 4 < end && text.startsWith('data', start)) {
+      return this.interpret(text, start, end, start + 4, byteLength, this.base + byteStart);
+    }
     if (this.nextColon < start) this.nextColon = charIndexOrLength(text, ':', start);
     return this.interpret(text, start, end, this.nextColon < end ? this.nextColon : -1, byteLength, this.base + byteStart);
   }
