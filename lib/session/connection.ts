@@ -1,6 +1,7 @@
 import { HttpError, TransportError } from '../message/errors';
 import { afterPendingIo } from './io-turn';
 import type { Transport } from '../transport/transport';
+import type { Deadline } from './deadlines';
 
 /**
  * One request's place in line on a connection (see `Connection.join`): its writes go after the previous
@@ -44,6 +45,8 @@ export class Connection {
    * lost it through no fault of the server's.
    */
   abandoned = false;
+  /** When the pool closes it while it is parked (on the session's deadlines while it is). */
+  expiry: Deadline | undefined;
   /** When the last request joined may be followed: its write, and its response's end. */
   private lastWritten: Promise<void> = Promise.resolve();
   private lastRead: Promise<void> = Promise.resolve();

@@ -85,8 +85,8 @@ describe('timeouts', () => {
     const iterator = response.body[Symbol.asyncIterator]();
     await iterator.next();
     await tick(20);
-    expect(clock.pending).toBe(0);
-    clock.advance(10_000);
+    clock.advance(10_000); // the consumer takes its time: no bodyIdle deadline is on while it does
+    await tick(5);
     let rest = '';
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest += new TextDecoder().decode(next.value);
     expect(rest).toBe('def');
