@@ -78,7 +78,8 @@ export class ConnectionPool {
     // Parked connections the peer closed meanwhile give their slot to this request.
     while (handed !== 'slot') {
       if (!(handed instanceof Connection)) return handed;
-      if (await handed.claim(settle)) return this.lease(pool, handed, pipelinable, undefined);
+      // Claimed at once unless it must settle first: no await for most requests.
+      if (settle ? await handed.claim() : handed.take()) return this.lease(pool, handed, pipelinable, undefined);
       this.stopTimer(handed);
       this.live.delete(handed);
       handed = pool.idle.pop() ?? 'slot';
