@@ -55,8 +55,9 @@ export class RequestGuard {
   private readonly phases: Record<GuardedPhase, PhaseDeadline | undefined> = { headers: undefined, bodyIdle: undefined, total: undefined };
   /** The rejecters of the races running now (a set, not a shared promise: a long stream must not pile up callbacks). */
   private readonly racers = new Set<(error: Error) => void>();
-  private readonly unlisten: Array<() => void> = [];
-  private readonly watchers = new Set<() => void>();
+  /** Made when first needed: most requests listen to no signal, and have one watcher. */
+  private unlisten: Array<() => void> | undefined;
+  private watchers: Array<() => void> | undefined;
   private disposed = false;
 
   private readonly clock: Clock;
@@ -78,7 +79,7 @@ export class RequestGuard {
       }
       const onAbort = (): void => this.fail(new AbortError(signal.reason));
       signal.addEventListener('abort', onAbort, { once: true });
-      this.unlisten.push(() => signal.removeEventListener('abort', onAbort));
+      (this.unlisten ??= []).push(() => signal.removeEventListener('abort', onAbort));
     }
     inProgress.add(this);
   }
@@ -141,7 +142,7 @@ export class RequestGuard {
   /** Runs `action` when the request fails (at once if it has). */
   watch(action: () => void): void {
     if (this.failure) action();
-    else this.watchers.add(action);
+    else (this.watchers ??= []).push(action);
   }
 
   /** Waits `ms` on the clock, unless the request fails first. */
@@ -172,8 +173,9 @@ export class RequestGuard {
     for (const reject of this.racers) reject(error);
     this.racers.clear();
     this.controller?.abort(error);
-    for (const action of this.watchers) action();
-    this.watchers.clear();
+    const watchers = this.watchers;
+    this.watchers = undefined;
+    if (watchers) for (const action of watchers) action();
   }
 
   private clearAll(): void {
@@ -182,9 +184,9 @@ export class RequestGuard {
     if (headers?.running) this.stop('headers');
     if (bodyIdle?.running) this.stop('bodyIdle');
     if (total?.running) this.stop('total');
-    if (this.unlisten.length > 0) {
+    if (this.unlisten) {
       for (const unlisten of this.unlisten) unlisten();
-      this.unlisten.length = 0;
+      this.unlisten = undefined;
     }
   }
 }
