@@ -162,7 +162,7 @@ export class SseParser extends Protocol<SseYield, SseResult> {
   private nextEvent(): SseEvent | undefined {
     for (;;) {
       if (this.textPos < this.text.length) {
-        const event = this.nextLineOfText();
+        const event = this.aligned && this.nextCr === this.text.length ? this.eventOfPlainText() : this.nextLineOfText();
         if (event !== undefined) return event;
         continue;
       }
@@ -186,10 +186,40 @@ export class SseParser extends Protocol<SseYield, SseResult> {
       this.bytePos = start;
       // One character per byte (ASCII, or each non-ASCII byte invalid on its own): offsets are the same.
       this.aligned = this.text.length === end - start;
-      this.nextCr = this.nextLf = this.nextColon = -1;
+      this.nextLf = this.nextColon = -1;
+      this.nextCr = charIndexOrLength(this.text, '\r', 0);
       this.pos = end;
       if (chunk[end - 1] === CR && end === chunk.length) this.skipLf = true;
     }
+  }
+
+  /**
+   * The common case, text of one byte per character and without CR: interprets lines in one loop until one
+   * dispatches an event (or the text is used up). The same as `nextLineOfText` line after line, without the
+   * byte bookkeeping this case does not need.
+   */
+  private eventOfPlainText(): SseEvent | undefined {
+    const { text } = this;
+    /** The stream offset of `text[0]`. */
+    const offset = this.base + this.bytePos - this.textPos;
+    for (let start = this.textPos; start < text.length; ) {
+      const end = text.indexOf('\n', start); // found: the text ends with a line end
+      const next = end + 1;
+      this.textPos = next;
+      this.bytePos += next - start;
+      if (end - start > this.maxLineLength) this.lineTooLong(offset + start);
+      if (end === start) {
+        const event = this.dispatch();
+        if (event !== undefined) return event;
+      } else if (text.charCodeAt(start + 4) === COLON && start + 4 < end && text.startsWith('data', start)) {
+        this.interpret(text, start, end, start + 4, end - start, offset + start);
+      } else {
+        if (this.nextColon < start) this.nextColon = charIndexOrLength(text, ':', start);
+        this.interpret(text, start, end, this.nextColon < end ? this.nextColon : -1, end - start, offset + start);
+      }
+      start = next;
+    }
+    return undefined;
   }
 
   /** Interprets the next line of `text`; returns the event it dispatches, if any. */
