@@ -78,6 +78,8 @@ export class SseParser extends Protocol<SseYield, SseResult> {
   private nextColon = -1;
   /** A parser error (or EOF) happened in `feed()`: it is spent. */
   private spent = false;
+  /** `feed()`'s callback is running (so an error thrown now is the callback's). */
+  private delivering = false;
 
   private data = NO_TEXT;
   private hasData = false;
@@ -117,9 +119,11 @@ export class SseParser extends Protocol<SseYield, SseResult> {
     for (;;) {
       let event: SseEvent | undefined;
       try {
-        event = this.nextEvent();
+        event = this.nextEvent(onEvent);
       } catch (error) {
-        this.spent = true;
+        // A parse error spends the parser; the callback's own error leaves it as it was after that event.
+        if (!this.delivering) this.spent = true;
+        this.delivering = false;
         throw error;
       }
       if (event === undefined) return undefined;
@@ -158,11 +162,14 @@ export class SseParser extends Protocol<SseYield, SseResult> {
     }
   }
 
-  /** Interprets lines until one dispatches an event; undefined once the input is used up (the next read is needed). */
-  private nextEvent(): SseEvent | undefined {
+  /**
+   * Interprets lines until one dispatches an event; undefined once the input is used up (the next read is
+   * needed). With `onEvent`, the events of plain text are handed to it on the way rather than returned.
+   */
+  private nextEvent(onEvent?: (event: SseEvent) => void): SseEvent | undefined {
     for (;;) {
       if (this.textPos < this.text.length) {
-        const event = this.aligned && this.nextCr === this.text.length ? this.eventOfPlainText() : this.nextLineOfText();
+        const event = this.aligned && this.nextCr === this.text.length ? this.eventOfPlainText(onEvent) : this.nextLineOfText();
         if (event !== undefined) return event;
         continue;
       }
@@ -195,10 +202,10 @@ export class SseParser extends Protocol<SseYield, SseResult> {
 
   /**
    * The common case, text of one byte per character and without CR: interprets lines in one loop until one
-   * dispatches an event (or the text is used up). The same as `nextLineOfText` line after line, without the
-   * byte bookkeeping this case does not need.
+   * dispatches an event (or the text is used up); with `onEvent`, an event is handed to it and the loop goes
+   * on. The same as `nextLineOfText` line after line, without the byte bookkeeping this case does not need.
    */
-  private eventOfPlainText(): SseEvent | undefined {
+  private eventOfPlainText(onEvent: ((event: SseEvent) => void) | undefined): SseEvent | undefined {
     const { text } = this;
     /** The stream offset of `text[0]`. */
     const offset = this.base + this.bytePos - this.textPos;
@@ -210,7 +217,12 @@ export class SseParser extends Protocol<SseYield, SseResult> {
       if (end - start > this.maxLineLength) this.lineTooLong(offset + start);
       if (end === start) {
         const event = this.dispatch();
-        if (event !== undefined) return event;
+        if (event !== undefined) {
+          if (!onEvent) return event;
+          this.delivering = true;
+          onEvent(event);
+          this.delivering = false;
+        }
       } else if (text.charCodeAt(start + 4) === COLON && start + 4 < end && text.startsWith('data', start)) {
         this.interpret(text, start, end, start + 4, end - start, offset + start);
       } else {
