@@ -92,6 +92,21 @@ export class ConnectionPool {
   }
 
   /**
+   * The most recently parked connection to `origin`, taken at once (no promise, no await) when one is parked
+   * and open, nobody waits before this request and it need not settle first; otherwise undefined, and
+   * `acquire` does the rest.
+   */
+  takeIdle(origin: string, settle: boolean, pipelinable: boolean): Lease | undefined {
+    const pool = this.origins.get(origin);
+    if (settle || !pool || pool.waiting.length > 0) return undefined;
+    const idle = pool.idle[pool.idle.length - 1];
+    if (!idle?.take()) return undefined;
+    pool.idle.pop();
+    this.stopTimer(idle);
+    return this.lease(pool, idle, pipelinable, undefined);
+  }
+
+  /**
    * The exchange of `turn` on `connection` has ended, with `remaining` bytes read past its response (the start
    * of the next pipelined one). Reusable, the connection goes on with the requests still in flight on it, else
    * to the first waiting request, else is parked (for `keepAliveMs` at most, when the server said so);

@@ -302,7 +302,9 @@ export class Session implements AsyncDisposable {
         expectContinueTimeout: this.options.expectContinueTimeout ?? 1000,
       });
       const pipelinable = mayPipeline && this.pipelines() && isPipelinable(request, route);
-      const { connection, turn, connectTime } = await this.connect(request.url, route, guard, isReplayable(request), pipelinable);
+      const replayable = isReplayable(request);
+      const { connection, turn, connectTime } =
+        this.pool.takeIdle(route.key, !replayable, pipelinable) ?? (await this.connect(request.url, route, guard, replayable, pipelinable));
       if (secureOnly && !connection.transport.secure) {
         void this.discard(connection);
         throw new RedirectError(
