@@ -68,7 +68,7 @@ export class ConnectionPool {
     let handed: Handed | undefined;
     if (pool.waiting.length === 0) {
       handed = pool.idle.pop();
-      if (handed) this.stopTimer(handed);
+      if (handed) this.stopExpiry(handed);
       else if (pool.count < this.options.connections) {
         pool.count++;
         handed = 'slot';
@@ -80,11 +80,11 @@ export class ConnectionPool {
       if (!(handed instanceof Connection)) return handed;
       // Claimed at once unless it must settle first: no await for most requests.
       if (settle ? await handed.claim() : handed.take()) return this.lease(pool, handed, pipelinable, undefined);
-      this.stopTimer(handed);
+      this.stopExpiry(handed);
       this.live.delete(handed);
       handed = pool.idle.pop() ?? 'slot';
       if (handed !== 'slot') {
-        this.stopTimer(handed);
+        this.stopExpiry(handed);
         pool.count--; // the closed one's slot is let go: this one brings its own
       }
     }
@@ -102,7 +102,7 @@ export class ConnectionPool {
     const idle = pool.idle[pool.idle.length - 1];
     if (!idle?.take()) return undefined;
     pool.idle.pop();
-    this.stopTimer(idle);
+    this.stopExpiry(idle);
     return this.lease(pool, idle, pipelinable, undefined);
   }
 
@@ -198,7 +198,7 @@ export class ConnectionPool {
 
   /** Takes `connection` out of the pool's books (once), freeing its slot. */
   private forget(connection: Connection): void {
-    this.stopTimer(connection);
+    this.stopExpiry(connection);
     if (!this.live.delete(connection)) return;
     const pool = this.originOf(connection.origin);
     pool.pipelining.delete(connection);
@@ -246,7 +246,8 @@ export class ConnectionPool {
     }
   }
 
-  private stopTimer(connection: Connection): void {
+  /** Takes a parked connection's expiry off the deadlines (it is used again, or closed). */
+  private stopExpiry(connection: Connection): void {
     if (connection.expiry) this.options.deadlines.delete(connection.expiry);
   }
 
