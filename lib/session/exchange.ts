@@ -131,7 +131,7 @@ export class Exchange {
   }
 
   private read(): Promise<Input> {
-    this.reading ??= this.readInTurn().then(
+    this.reading ??= (this.ownsReads || (this.turn.readableNow && !this.connection.closed) ? this.connection.read() : this.readInTurn()).then(
       (bytes) => {
         this.reading = undefined;
         if (bytes === null) return EOF;
@@ -167,7 +167,7 @@ export class Exchange {
   private async write(bytes: Uint8Array): Promise<void> {
     try {
       // The head waits for the request before it on the connection to be written (one write at a time).
-      if (this.writes === 0) await this.context.guard.race(this.turn.writable);
+      if (this.writes === 0 && !this.turn.writableNow) await this.context.guard.race(this.turn.writable);
       await this.context.guard.race(this.connection.write(bytes));
     } catch (error) {
       if (this.writes === 0 && error instanceof TransportError && error.code === 'ERR_TRANSPORT_CLOSED') this.unsent = true;
