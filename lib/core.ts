@@ -67,7 +67,7 @@ export {
   type CallbackSocketHandlers,
   type CallbackSocketTransportOptions,
 } from './transport/callback-socket-transport';
-export { runtimeErrorCode } from './transport/runtime-errors';
+export { peerName, runtimeErrorCode, runtimeTransportError } from './transport/runtime-errors';
 
 // Content decoding: the decoder contract, where sessions find decoders, and the portable web decoder.
 export { type ByteSource } from './decoding/byte-source';
