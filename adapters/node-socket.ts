@@ -139,6 +139,12 @@ export class SocketTransport implements Transport {
     });
   }
 
+  /** An idle socket does not keep the Node process alive (unref), one in use does (ref). */
+  idle(idle: boolean): void {
+    if (idle) this.socket.unref();
+    else this.socket.ref();
+  }
+
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;

@@ -189,6 +189,7 @@ export class Connection {
   park(): void {
     if (this.parked) return;
     this.parked = true;
+    this.transport.idle?.(true);
     const waiting = this.readTransport();
     this.waiting = waiting;
     const spoil = (): void => {
@@ -210,6 +211,7 @@ export class Connection {
 
   /** Takes the parked connection for an exchange at once: false when it is closed. */
   take(): boolean {
+    if (this.parked) this.transport.idle?.(false);
     this.parked = false;
     return !this.closed;
   }
