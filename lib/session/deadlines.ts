@@ -4,6 +4,8 @@ import type { Clock } from '../transport/clock';
 export interface Deadline {
   at: number;
   fire(): void;
+  /** Its place in its `Deadlines` while on them (kept there): taking it off is then one swap, allocating nothing. */
+  slot?: number;
 }
 
 /**
@@ -17,7 +19,8 @@ export interface Deadline {
  * the clock can: the connections of the requests it times keep it alive themselves).
  */
 export class Deadlines {
-  private readonly pending = new Set<Deadline>();
+  /** An array, not a Set: a Set reallocated its table as requests came and went. */
+  private readonly pending: Deadline[] = [];
   private handle: unknown;
   /** When the armed timer fires; Infinity when none is armed. */
   private armedAt = Infinity;
@@ -25,12 +28,22 @@ export class Deadlines {
   constructor(readonly clock: Clock) {}
 
   add(deadline: Deadline): void {
-    this.pending.add(deadline);
+    if (deadline.slot === undefined) {
+      deadline.slot = this.pending.length;
+      this.pending.push(deadline);
+    }
     if (deadline.at < this.armedAt) this.arm(deadline.at);
   }
 
   delete(deadline: Deadline): void {
-    this.pending.delete(deadline);
+    const at = deadline.slot;
+    if (at === undefined || this.pending[at] !== deadline) return;
+    deadline.slot = undefined;
+    const last = this.pending.pop()!;
+    if (last !== deadline) {
+      this.pending[at] = last;
+      last.slot = at;
+    }
   }
 
   private arm(at: number): void {
@@ -51,7 +64,7 @@ export class Deadlines {
       if (deadline.at <= now) due.push(deadline);
       else if (deadline.at < next) next = deadline.at;
     }
-    for (const deadline of due) this.pending.delete(deadline);
+    for (const deadline of due) this.delete(deadline);
     if (next < Infinity) this.arm(next);
     due.sort((a, b) => a.at - b.at);
     for (const deadline of due) deadline.fire();

@@ -134,7 +134,7 @@ export class ConnectionPool {
     const ms = Math.max(0, Math.min(this.options.idleTimeout, keepAliveMs ?? Infinity));
     if (ms < Infinity) {
       // One deadline per connection, made once: a parked connection costs no timer of its own.
-      const expiry = (connection.expiry ??= { at: 0, fire: () => void this.discard(connection) });
+      const expiry = (connection.expiry ??= { at: 0, fire: () => void this.discard(connection), slot: undefined });
       expiry.at = this.options.deadlines.clock.now() + ms;
       this.options.deadlines.add(expiry);
     }

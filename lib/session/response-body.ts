@@ -59,11 +59,27 @@ export class ResponseBody {
    */
   async collect(): Promise<Uint8Array> {
     const body = new ByteCollector(this.decoded ? 0 : expectedLength(this.head.headers));
-    for (let piece = await this.next(); piece !== null; piece = await this.next()) {
+    for (;;) {
+      // Pieces already read are taken at once; only a read costs a promise.
+      let piece = this.decoded ? undefined : this.inHand();
+      if (piece === undefined) piece = await this.next();
+      if (piece === null) return body.bytes();
       if (this.decoded) body.push(piece);
       else body.hold(piece);
     }
-    return body.bytes();
+  }
+
+  /** As `next()` for a body read as received, from the bytes already read; undefined when a read is due. */
+  private inHand(): Uint8Array | null | undefined {
+    if (this.over) return null;
+    try {
+      const piece = this.exchange.nextInHand();
+      if (piece === null) this.finish();
+      return piece;
+    } catch (error) {
+      void this.cancel();
+      throw error;
+    }
   }
 
   /** Stops reading: the connection is closed unless the body had ended. */

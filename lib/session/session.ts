@@ -126,7 +126,8 @@ export class Session implements AsyncDisposable {
     this.clock = options.clock ?? systemClock;
     this.deadlines = new Deadlines(this.clock);
     this.registry = options.registry ?? defaultRegistry;
-    this.defaults = { url: this.url, headers: new Headers(options.headers), auth, decoding: decodingPolicy(options) };
+    const joinable = this.url.protocol === 'http:' || this.url.protocol === 'https:';
+    this.defaults = { url: this.url, origin: joinable ? originOf(this.url) : undefined, headers: new Headers(options.headers), auth, decoding: decodingPolicy(options) };
     this.protocolFactory = options.protocolFactory ?? defaultProtocolFactory(version);
     this.timeouts = sessionTimeouts(options);
     this.retry = RetryPolicy.of(options.retry);

@@ -53,8 +53,11 @@ export class RequestGuard {
   private controller: AbortController | undefined;
   /** The deadline of each phase, made when it first starts; stopping and restarting it moves it on the session's `Deadlines`. */
   private readonly phases: Record<GuardedPhase, PhaseDeadline | undefined> = { headers: undefined, bodyIdle: undefined, total: undefined };
-  /** The rejecters of the races running now (a set, not a shared promise: a long stream must not pile up callbacks). */
-  private readonly racers = new Set<(error: Error) => void>();
+  /**
+   * The rejecters of the races running now (not a shared promise: a long stream must not pile up callbacks); an
+   * array, as one or two run at a time: a Set reallocated its table as it went from one entry to none.
+   */
+  private racers: Array<(error: Error) => void> = [];
   /** Made when first needed: most requests listen to no signal, and have one watcher. */
   private unlisten: Array<() => void> | undefined;
   private watchers: Array<() => void> | undefined;
@@ -104,7 +107,7 @@ export class RequestGuard {
     let deadline = this.phases[phase];
     if (!deadline) {
       const fire = (): void => this.fail(new TimeoutError(phase, this.timeouts[phase]!));
-      deadline = this.phases[phase] = { at: 0, running: false, fire };
+      deadline = this.phases[phase] = { at: 0, running: false, fire, slot: undefined };
     } else if (deadline.running) return;
     deadline.running = true;
     deadline.at = this.clock.now() + ms;
@@ -125,18 +128,26 @@ export class RequestGuard {
       return Promise.reject(this.failure);
     }
     return new Promise<T>((resolve, reject) => {
-      this.racers.add(reject);
+      this.racers.push(reject);
       promise.then(
         (value) => {
-          this.racers.delete(reject);
+          this.endRace(reject);
           resolve(value);
         },
         (error: unknown) => {
-          this.racers.delete(reject);
+          this.endRace(reject);
           reject(error);
         },
       );
     });
+  }
+
+  private endRace(reject: (error: Error) => void): void {
+    const racers = this.racers;
+    const at = racers.indexOf(reject);
+    if (at < 0) return;
+    racers[at] = racers[racers.length - 1];
+    racers.pop();
   }
 
   /** Runs `action` when the request fails (at once if it has). */
@@ -170,8 +181,9 @@ export class RequestGuard {
     if (this.failure || this.disposed) return;
     this.failure = error;
     this.clearAll();
-    for (const reject of this.racers) reject(error);
-    this.racers.clear();
+    const racers = this.racers;
+    this.racers = [];
+    for (const reject of racers) reject(error);
     this.controller?.abort(error);
     const watchers = this.watchers;
     this.watchers = undefined;

@@ -63,4 +63,22 @@ describe('Deadlines', () => {
     clock.advance(1);
     expect(log).toEqual(['idle']);
   });
+
+  test('taken off from the middle, from the end, twice, or added twice: the others fire once each, in time order', () => {
+    const clock = new ManualClock();
+    const deadlines = new Deadlines(clock);
+    const log: string[] = [];
+    const [a, b, c, d, e] = ([['a', 10], ['b', 20], ['c', 30], ['d', 40], ['e', 50]] as const).map(([name, at]) => make(log, name, at));
+    for (const deadline of [e, d, c, b, a]) deadlines.add(deadline);
+    deadlines.add(c); // already on: still once
+    deadlines.delete(d); // from the middle
+    deadlines.delete(a); // from the end
+    deadlines.delete(d); // not on any more
+    deadlines.delete(make(log, 'never added', 1));
+    clock.advance(100);
+    expect(log).toEqual(['b', 'c', 'e']);
+    deadlines.add(d); // taken off, then on again
+    clock.advance(1);
+    expect(log).toEqual(['b', 'c', 'e', 'd']);
+  });
 });
