@@ -15,11 +15,13 @@ const input = {
 
 const external = (id) => id === 'node-forge' || id.startsWith('node:') || builtinModules.includes(id);
 
+// No comments in the emitted JS: V8 keeps a module's source text in the heap (the docs are in the .d.ts files
+// and the source maps), a third of the bundle, ~0.3 MiB of RSS in every process that loads io-http.
 const compile = () =>
   typescript({
     tsconfig: './tsconfig.json',
     include: ['lib/**/*.ts', 'adapters/**/*.ts'],
-    compilerOptions: { noEmit: false, declaration: false, sourceMap: true, inlineSources: true, types: ['node'] },
+    compilerOptions: { noEmit: false, declaration: false, sourceMap: true, inlineSources: true, removeComments: true, types: ['node'] },
   });
 
 const outputs = (format, ext) => ({

@@ -5,6 +5,7 @@
  * abort signal. Peers are named and Node errors mapped to TransportErrors by lib/transport/runtime-errors.ts.
  */
 import type * as net from 'node:net';
+import type * as tls from 'node:tls';
 import { AbortError, TimeoutError, TransportError } from '../lib/message/errors';
 import type { Clock } from '../lib/transport/clock';
 import { peerName, runtimeTransportError } from '../lib/transport/runtime-errors';
@@ -285,3 +286,10 @@ export function whenOpen(socket: net.Socket, opening: SocketOpening): Promise<vo
 export function stripBrackets(hostname: string): string {
   return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
 }
+
+/**
+ * node:tls, loaded on the first https: connection rather than with the package: it costs a plain-HTTP process
+ * some 2 MiB of RSS (OpenSSL's context, the root store). Synchronous, so `open` still arms its timers before it
+ * returns; the same in the ESM and the CJS build.
+ */
+export const nodeTls = (): typeof tls => process.getBuiltinModule('node:tls');

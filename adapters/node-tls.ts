@@ -4,12 +4,12 @@
  * 'hostname'); any other handshake failure is reason 'handshake'. See docs/tls.md.
  */
 import * as net from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { AbortError, TlsError, type TlsFailure } from '../lib/message/errors';
 import { systemClock } from '../lib/transport/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
 import { peerName } from '../lib/transport/runtime-errors';
-import { SocketTransport, stripBrackets, whenOpen } from './node-socket';
+import { nodeTls, SocketTransport, stripBrackets, whenOpen } from './node-socket';
 import { TransportDuplex } from './transport-duplex';
 
 /** Options of `NodeTls`. */
@@ -115,6 +115,7 @@ export class NodeTls implements TransportFactory {
       return Promise.reject(new AbortError(signal.reason));
     }
     const clock = options.clock ?? systemClock;
+    const tls = nodeTls();
     const socket = tls.connect({
       ...target,
       servername: net.isIP(name) ? undefined : name,

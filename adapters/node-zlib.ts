@@ -3,15 +3,18 @@
  * `DecompressionStream`, and the only brotli on Node 20. The Node entry (`io-http`) registers them.
  */
 import type { Transform } from 'node:stream';
-import * as zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { ByteSource } from '../lib/decoding/byte-source';
 import type { ContentDecoder } from '../lib/decoding/decoder';
 
+// node:zlib is loaded when the first coded body is decoded, not with the package: most processes never need it.
+const zlib = (): typeof Zlib => process.getBuiltinModule('node:zlib');
+
 const streams = {
-  gzip: () => zlib.createGunzip(),
-  deflate: () => zlib.createInflate(),
-  'deflate-raw': () => zlib.createInflateRaw(),
-  br: () => zlib.createBrotliDecompress(),
+  gzip: () => zlib().createGunzip(),
+  deflate: () => zlib().createInflate(),
+  'deflate-raw': () => zlib().createInflateRaw(),
+  br: () => zlib().createBrotliDecompress(),
 } satisfies Record<string, () => Transform>;
 
 /** The formats `NodeZlibDecoder` decodes, in the order `Accept-Encoding` offers them. */

@@ -1,9 +1,9 @@
 // Entry point `io-http` for Node: the core, the Node adapters, transports registered for http: and https:, and the
 // node:zlib content decoders in place of the web ones.
-import * as nodeTls from 'node:tls';
 import { NODE_ZLIB_FORMATS, NodeZlibDecoder } from '../adapters/node-zlib';
 import { NodeTcp } from '../adapters/node-tcp';
 import { NodeTls } from '../adapters/node-tls';
+import { nodeTls } from '../adapters/node-socket';
 import { defaultDecoders } from './decoding/registry';
 import { proxyFromEnvironment } from './session/proxy-environment';
 import { Session } from './session/session';
@@ -19,7 +19,7 @@ const tls = new NodeTls();
 // trusts Node's root store when a connection gives no tls.ca, as NodeTls does.
 let forge: Promise<Required<TransportFactory>> | undefined;
 const loadForge = (): Promise<Required<TransportFactory>> =>
-  (forge ??= import('../adapters/forge-tls').then(({ ForgeTls }) => new ForgeTls({ roots: nodeTls.rootCertificates })));
+  (forge ??= import('../adapters/forge-tls').then(({ ForgeTls }) => new ForgeTls({ roots: nodeTls().rootCertificates })));
 const forgeTls: TransportFactory = {
   open: async (url, options) => (await loadForge()).open(url, options),
   wrap: async (inner, url, options) => (await loadForge()).wrap(inner, url, options),

@@ -126,7 +126,12 @@ export class SseParser extends Protocol<SseYield, SseResult> {
         this.delivering = false;
         throw error;
       }
-      if (event === undefined) return undefined;
+      if (event === undefined) {
+        // The read's text is parsed: not kept (with every event whose data is a slice of it) until the next read.
+        this.text = NO_TEXT;
+        this.textPos = 0;
+        return undefined;
+      }
       onEvent(event);
     }
   }

@@ -53,6 +53,12 @@ export interface EventStreamSource {
 
 /** A connection that ended sooner than this after it was opened ended quickly: the next wait grows. */
 const QUICK_END = 5000;
+/**
+ * A read is parsed this many bytes at a time (sub-views, no copy): a batch holds the events of one slice and the
+ * text they are sliced from, not a whole read's (64 KiB, some 650 events), so little outlives a young-generation
+ * GC and V8 does not grow that generation to its maximum (16 MiB more RSS on a fast event stream).
+ */
+const PARSE_SLICE = 8 * 1024;
 
 /** What `forEach` calls with each event: returning `false` (or a promise of it) stops the stream; a promise is waited for. */
 export type EventCallback = (event: SseEvent) => unknown;
@@ -98,6 +104,8 @@ export class EventStream implements AsyncIterable<SseEvent> {
   private response: StreamingResponse | undefined;
   private body: AsyncIterator<Uint8Array> | undefined;
   private parser: SseParser | undefined;
+  /** The rest of the last read, past the slices parsed so far (PARSE_SLICE). */
+  private unparsed: Uint8Array | undefined;
   private openedAt = 0;
   /** The current connection brought an event. */
   private delivered = false;
@@ -181,9 +189,11 @@ export class EventStream implements AsyncIterable<SseEvent> {
       let failure: unknown;
       try {
         if (!this.body && !(await this.connect())) break;
-        const piece = await this.body!.next();
+        const piece = this.unparsed ? { done: false as const, value: this.unparsed } : await this.body!.next();
         if (!piece.done) {
-          this.parser!.feed(piece.value, push);
+          const bytes = piece.value;
+          this.unparsed = bytes.length > PARSE_SLICE ? bytes.subarray(PARSE_SLICE) : undefined;
+          this.parser!.feed(this.unparsed ? bytes.subarray(0, PARSE_SLICE) : bytes, push);
           if (batch.length === 0) continue;
           this.delivered = true;
           const last = batch[batch.length - 1];
@@ -238,7 +248,7 @@ export class EventStream implements AsyncIterable<SseEvent> {
   /** Leaves the current connection (closing it unless its body ended), keeping its ID and reconnection time. */
   private async disconnect(): Promise<void> {
     const { response, parser } = this;
-    this.response = this.body = this.parser = undefined;
+    this.response = this.body = this.parser = this.unparsed = undefined;
     if (parser) {
       this.lastEventId = parser.lastEventId;
       this.retry = parser.retry ?? this.retry;
@@ -250,7 +260,7 @@ export class EventStream implements AsyncIterable<SseEvent> {
   private async stop(): Promise<void> {
     this.over = true;
     const { response } = this;
-    this.response = this.body = this.parser = undefined;
+    this.response = this.body = this.parser = this.unparsed = undefined;
     await response?.cancel();
   }
 

@@ -195,6 +195,26 @@ describe('server-sent events', () => {
 });
 
 describe('forEach', () => {
+  test('a read of many events is parsed in slices: every event whole, lines and UTF-8 characters cut at any place', async () => {
+    // ~60 KiB in one write: reads larger than the parse slice, cut inside lines and multi-byte characters.
+    const sent = Array.from({ length: 600 }, (_, i) => ({ id: String(i), data: `é€😀 ${i} ${'x'.repeat(i % 97)}` }));
+    const body = sent.map((e) => `id: ${e.id}\ndata: ${e.data}\n\n`).join('');
+    const server = await httpServer((_req, res) => {
+      res.setHeader('content-type', 'text/event-stream');
+      res.end(body);
+    });
+    await using session = new Session(server.origin, { transport: tcp });
+    const iterated = session.events(undefined, { maxReconnects: 0 });
+    const { events, done } = collect(iterated);
+    await done;
+    const called: SseEvent[] = [];
+    await session.events(undefined, { maxReconnects: 0 }).forEach((event) => void called.push(event));
+    const expected = sent.map((e) => ({ event: 'message', data: e.data, id: e.id, retry: undefined }));
+    expect(events).toEqual(expected);
+    expect(called).toEqual(expected);
+    expect(iterated.lastEventId).toBe('599');
+  });
+
   test('calls back with every event, across reconnections, and resolves when the stream ends', async () => {
     let requests = 0;
     const server = await httpServer((_req, res) => {
