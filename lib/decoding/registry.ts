@@ -20,6 +20,7 @@ export class DecoderRegistry {
     this.decoders.set(format.toLowerCase(), decoder);
   }
 
+  /** Stops decoding `format` (case-insensitive): it leaves `Accept-Encoding`, and a body in it is handed on as received. */
   unregister(format: string): void {
     this.decoders.delete(format.toLowerCase());
   }
