@@ -26,7 +26,7 @@ export function basicCredentials(user: string, pass: string): string {
 export class BasicAuth {
   /** The auth scheme, always `'Basic'`. */
   readonly scheme = 'Basic';
-  /** The user-id, as given; the password is not kept readable. */
+  /** The user-id, as given; the password is kept only inside the encoded field value. */
   readonly user: string;
   readonly #value: string;
 

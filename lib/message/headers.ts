@@ -27,7 +27,7 @@ export class Headers implements Iterable<[string, string]> {
     }
   }
 
-  /** The number of fields, counting each repeated field once per occurrence. */
+  /** The number of field lines; a name that is repeated counts once per line. */
   get size(): number {
     return this.names.length;
   }
