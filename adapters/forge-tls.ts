@@ -173,6 +173,11 @@ class ForgeTlsTransport implements Transport {
   }
 
   /** Sends close_notify (when the session is up), then closes the inner transport. Idempotent. */
+  /** Passed on to the inner transport, which holds the runtime's handle. */
+  idle(idle: boolean): void {
+    this.inner.idle?.(idle);
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.client.isEstablished && !this.failure) await this.client.close();

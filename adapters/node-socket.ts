@@ -2,11 +2,12 @@
  * Node socket plumbing shared by `NodeTcp` (node-tcp.ts) and `NodeTls` (node-tls.ts): `SocketTransport` turns
  * any connected `net.Socket` (including a `tls.TLSSocket`) into a `Transport`, with backpressure both ways and
  * typed errors; `whenOpen` waits for a socket to connect (and finish its TLS handshake) under a timeout and an
- * abort signal; and the helpers that name a peer and map Node errors to TransportErrors.
+ * abort signal. Peers are named and Node errors mapped to TransportErrors by lib/transport/runtime-errors.ts.
  */
 import type * as net from 'node:net';
-import { AbortError, TimeoutError, TransportError, type TransportErrorCode } from '../lib/message/errors';
+import { AbortError, TimeoutError, TransportError } from '../lib/message/errors';
 import type { Clock } from '../lib/transport/clock';
+import { peerName, runtimeTransportError } from '../lib/transport/runtime-errors';
 import type { Transport } from '../lib/transport/transport';
 
 /** Options of a `SocketTransport`. */
@@ -21,45 +22,6 @@ export interface SocketTransportOptions {
 }
 
 const DEFAULT_READ_HIGH_WATER_MARK = 64 * 1024;
-
-/** A Node error code ('ECONNREFUSED', ...) mapped to the `code` of the TransportError that wraps it. */
-export function transportErrorCode(error: unknown): TransportErrorCode {
-  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
-    case 'ECONNREFUSED':
-      return 'ERR_CONNECTION_REFUSED';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_FAIL':
-    case 'EAI_NONAME':
-    case 'EAI_NODATA':
-      return 'ERR_DNS';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'ERR_CONNECTION_RESET';
-    case 'ETIMEDOUT':
-      return 'ERR_CONNECTION_TIMED_OUT';
-    case 'ENETUNREACH':
-    case 'EHOSTUNREACH':
-    case 'EADDRNOTAVAIL':
-      return 'ERR_UNREACHABLE';
-    default:
-      return 'ERR_TRANSPORT';
-  }
-}
-
-/** `host:port`, with IPv6 hosts in brackets. */
-export function formatPeer(host: string | undefined, port: number | undefined): string {
-  const h = host ?? 'unknown host';
-  return `${h.includes(':') ? `[${h}]` : h}${port === undefined ? '' : `:${port}`}`;
-}
-
-/** Wraps a Node error in a TransportError: `<what> <peer>: <node message>`, the Node error as `cause`. */
-export function toTransportError(error: unknown, what: string, peer: string): TransportError {
-  if (error instanceof TransportError) return error;
-  // Checked by shape: errors made in another realm (jest's sandbox) are not `instanceof Error` here.
-  const message = typeof (error as Error)?.message === 'string' ? (error as Error).message : String(error);
-  return new TransportError(`${what} ${peer}: ${message}`, { cause: error, code: transportErrorCode(error) });
-}
 
 /**
  * A connected `net.Socket` (or `tls.TLSSocket`, with `secure` true) as a Transport.
@@ -177,6 +139,12 @@ export class SocketTransport implements Transport {
     });
   }
 
+  /** An idle socket does not keep the Node process alive (unref), one in use does (ref). */
+  idle(idle: boolean): void {
+    if (idle) this.socket.unref();
+    else this.socket.ref();
+  }
+
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
@@ -191,7 +159,7 @@ export class SocketTransport implements Transport {
   }
 
   private peer(): string {
-    return this.peerName ?? formatPeer(this.remoteAddress, this.remotePort);
+    return this.peerName ?? peerName(this.remoteAddress, this.remotePort);
   }
 
   private onData(chunk: Buffer): void {
@@ -226,7 +194,7 @@ export class SocketTransport implements Transport {
 
   private fail(error: Error): void {
     if (this.error || this.closed) return;
-    this.error = toTransportError(error, 'Connection to', this.peer());
+    this.error = runtimeTransportError(error, 'Connection to', this.peer());
     const waiter = this.waiter;
     if (waiter) {
       this.waiter = undefined;
@@ -305,7 +273,7 @@ export function whenOpen(socket: net.Socket, opening: SocketOpening): Promise<vo
       arm(tls.ms, 'tls');
     };
     const onError = (error: Error): void => {
-      fail(connected && tls ? tls.toError(error) : toTransportError(error, 'Could not connect to', peer));
+      fail(connected && tls ? tls.toError(error) : runtimeTransportError(error, 'Could not connect to', peer));
     };
     const onClose = (): void => {
       onError(Object.assign(new Error('the socket closed before it was ready'), { code: 'ECONNRESET' }));

@@ -6,14 +6,12 @@ import * as net from 'node:net';
 import { AbortError } from '../lib/message/errors';
 import { systemClock } from '../lib/transport/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
-import { formatPeer, SocketTransport, stripBrackets, toTransportError, whenOpen } from './node-socket';
+import { peerName, runtimeTransportError } from '../lib/transport/runtime-errors';
+import { SocketTransport, stripBrackets, whenOpen } from './node-socket';
 
 export {
-  formatPeer,
   SocketTransport,
   stripBrackets,
-  toTransportError,
-  transportErrorCode,
   whenOpen,
   type SocketOpening,
   type SocketTransportOptions,
@@ -40,7 +38,7 @@ export class NodeTcp implements TransportFactory {
   open(url: URL, options: TransportOptions = {}): Promise<Transport> {
     const host = stripBrackets(url.hostname);
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    const peer = formatPeer(host, port);
+    const peer = peerName(host, port);
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     const clock = options.clock ?? systemClock;
@@ -50,7 +48,7 @@ export class NodeTcp implements TransportFactory {
       socket = net.connect({ host, port });
     } catch (error) {
       // Bad arguments (a port of 0, ...) throw at once.
-      return Promise.reject(toTransportError(error, 'Could not connect to', peer));
+      return Promise.reject(runtimeTransportError(error, 'Could not connect to', peer));
     }
     return whenOpen(socket, { peer, clock, signal, connectMs: options.timeouts?.connect }).then(
       () => new SocketTransport(socket, false, { readHighWaterMark: this.options.readHighWaterMark, peer }),

@@ -8,7 +8,8 @@ import * as tls from 'node:tls';
 import { AbortError, TlsError, type TlsFailure } from '../lib/message/errors';
 import { systemClock } from '../lib/transport/clock';
 import type { Transport, TransportFactory, TransportOptions } from '../lib/transport/transport';
-import { formatPeer, SocketTransport, stripBrackets, whenOpen } from './node-socket';
+import { peerName } from '../lib/transport/runtime-errors';
+import { SocketTransport, stripBrackets, whenOpen } from './node-socket';
 import { TransportDuplex } from './transport-duplex';
 
 /** Options of `NodeTls`. */
@@ -92,7 +93,7 @@ export class NodeTls implements TransportFactory {
   open(url: URL, options: TransportOptions = {}): Promise<Transport> {
     const host = stripBrackets(url.hostname);
     const port = url.port ? Number(url.port) : 443;
-    return this.connect(url, { host, port }, formatPeer(host, port), options);
+    return this.connect(url, { host, port }, peerName(host, port), options);
   }
 
   /**
@@ -101,7 +102,7 @@ export class NodeTls implements TransportFactory {
    */
   wrap(inner: Transport, url: URL, options: TransportOptions = {}): Promise<Transport> {
     const host = stripBrackets(url.hostname);
-    const peer = formatPeer(host, url.port ? Number(url.port) : 443);
+    const peer = peerName(host, url.port ? Number(url.port) : 443);
     return this.connect(url, { socket: new TransportDuplex(inner) }, peer, options);
   }
 

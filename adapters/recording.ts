@@ -87,6 +87,11 @@ export class RecordingTransport implements Transport {
     await this.inner.write(bytes);
   }
 
+  /** Passed on to the inner transport, which holds the runtime's handle. */
+  idle(idle: boolean): void {
+    this.inner.idle?.(idle);
+  }
+
   async close(): Promise<void> {
     if (this.events.at(-1)?.type !== 'close') this.events.push({ type: 'close' });
     try {

@@ -107,11 +107,18 @@ export function table(rows) {
   return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
 }
 
-/** Command-line flags shared by the bench scripts: `--quick` (shorter rounds), `--json FILE`. */
+/**
+ * Command-line flags of the bench scripts: `--quick` (shorter runs), `--json FILE` (write the results there),
+ * and any other `--name value` (or bare `--name`, true) in `options`.
+ */
 export function flags(argv = process.argv.slice(2)) {
-  const quick = argv.includes('--quick');
-  const j = argv.indexOf('--json');
-  return { quick, json: j >= 0 ? argv[j + 1] : undefined };
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith('--')) continue;
+    const next = argv[i + 1];
+    options[argv[i].slice(2)] = next !== undefined && !next.startsWith('--') ? argv[++i] : true;
+  }
+  return { quick: options.quick === true, json: options.json, options };
 }
 
 /**

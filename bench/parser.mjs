@@ -1,5 +1,6 @@
 // Parser micro-benchmarks: io-http's Http11Protocol against llhttp as Node ships it (the C parser behind
 // node:http, reached through process.binding('http_parser')), on the same bytes, in the same process.
+// (The SSE parser is measured against eventsource-parser as the end-to-end case sse-parse.)
 //
 //   node bench/parser.mjs [--quick] [--json FILE]
 //
@@ -294,42 +295,12 @@ export function parserTable(results) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// SSE: io-http's SseParser alone (no competitor is installed), events/s over a typical stream.
-
-export async function runSse({ quick = false } = {}) {
-  const SseParser = core.SseParser ?? (await importDist('index.mjs')).SseParser;
-  if (!SseParser) return undefined;
-  let text = '';
-  for (let i = 0; i < 1000; i++) text += `id: ${i}\nevent: update\ndata: {"seq":${i},"status":"ok","payload":"${'p'.repeat(64)}"}\n\n`;
-  const bytes = Buffer.from(text);
-  const pieces = [];
-  for (let i = 0; i < bytes.length; i += 4096) pieces.push(bytes.subarray(i, i + 4096));
-  const fn = () => {
-    const parser = new SseParser();
-    let events = 0;
-    for (const piece of pieces) {
-      let step = parser.resume(piece);
-      while (!step.done && step.value.type === 'event') {
-        events++;
-        step = parser.resume(undefined);
-      }
-    }
-    if (events !== 1000) throw new Error(`SSE: ${events} events`);
-    return events;
-  };
-  const r = measure([{ name: 'sse', fn, ops: 1000 }], quick ? { warmupMs: 100, rounds: 3, roundMs: 60 } : { warmupMs: 200, rounds: 5, roundMs: 100 });
-  return { events: r.sse.cpuRate, mbs: (r.sse.cpuRate * bytes.length) / 1000 / 1e6, eventBytes: bytes.length / 1000 };
-}
-
-// ---------------------------------------------------------------------------------------------------------
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { quick, json } = flags();
   const results = runParser({ quick });
   console.log('\nParser, responses per CPU-second (ratio = io-http / llhttp; > 1 means io-http is faster)\n');
-  console.log(parserTable(results));
-  const sse = await runSse({ quick });
-  if (sse) console.log(`\nSSE: io-http SseParser ${si(sse.events)} events/s (${sse.mbs.toFixed(0)} MB/s, ${sse.eventBytes} B/event); no competitor installed`);
-  else console.log('\nSSE: SseParser is not exported from dist/core.mjs or dist/index.mjs; skipped');
-  if (json) (await import('node:fs')).writeFileSync(json, JSON.stringify({ parser: results, sse }, null, 2));
+  const text = parserTable(results);
+  console.log(text);
+  if (json) (await import('node:fs')).writeFileSync(json, JSON.stringify({ parser: results, table: text }, null, 2));
 }

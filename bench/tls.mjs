@@ -118,7 +118,7 @@ export async function runTls({ quick = false } = {}) {
  * Rows for the summary: ratio = ForgeTls / NodeTls speed (> 1: ForgeTls is faster), by wall clock and by the
  * client process's CPU time (which counts WebCrypto's and OpenSSL's worker threads, not the server's).
  */
-export function tlsRows(t) {
+function tlsRows(t) {
   const f = t.ForgeTls;
   const n = t.NodeTls;
   return [
@@ -127,7 +127,7 @@ export function tlsRows(t) {
   ];
 }
 
-export const tlsHeader = ['comparison', 'ForgeTls', 'NodeTls', 'ratio (wall clock)', 'ratio (CPU time)'];
+const tlsHeader = ['comparison', 'ForgeTls', 'NodeTls', 'ratio (wall clock)', 'ratio (CPU time)'];
 
 if (process.argv.includes('--server')) {
   process.once('message', serve);
@@ -135,6 +135,7 @@ if (process.argv.includes('--server')) {
   const { quick, json } = flags();
   const t = await runTls({ quick });
   console.log('\nTLS over 127.0.0.1, medians (ratio = ForgeTls speed / NodeTls speed; > 1: ForgeTls is faster)\n');
-  console.log(table([tlsHeader, ...tlsRows(t)]));
-  if (json) (await import('node:fs')).writeFileSync(json, JSON.stringify({ tls: t }, null, 2));
+  const text = table([tlsHeader, ...tlsRows(t)]);
+  console.log(text);
+  if (json) (await import('node:fs')).writeFileSync(json, JSON.stringify({ tls: t, table: text }, null, 2));
 }

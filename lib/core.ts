@@ -67,7 +67,7 @@ export {
   type CallbackSocketHandlers,
   type CallbackSocketTransportOptions,
 } from './transport/callback-socket-transport';
-export { runtimeErrorCode } from './transport/runtime-errors';
+export { peerName, runtimeErrorCode, runtimeTransportError } from './transport/runtime-errors';
 
 // Content decoding: the decoder contract, where sessions find decoders, and the portable web decoder.
 export { type ByteSource } from './decoding/byte-source';
@@ -92,7 +92,7 @@ export { ReplayableBody } from './session/replayable-body';
 export { type QueryInit, type QueryValue } from './session/query';
 export { SessionResponse, type RedirectHop, type ResponseTimings, type ResponseFacts } from './session/session-response';
 export { StreamingResponse } from './session/streaming-response';
-export { EventStream, EventStreamError, type EventStreamOptions } from './session/event-stream';
+export { EventStream, EventStreamError, type EventCallback, type EventIterator, type EventStreamOptions } from './session/event-stream';
 export { DEFAULT_TIMEOUTS, type Timeouts } from './session/timeouts';
 export { type RedirectMode } from './session/redirect';
 export { type RetryOption, type RetryOptions, type Attempt } from './session/retry-policy';

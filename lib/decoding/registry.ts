@@ -14,15 +14,19 @@ const RAW_DEFLATE = 'deflate-raw';
  */
 export class DecoderRegistry {
   private readonly decoders = new Map<string, ContentDecoder>();
+  /** `acceptEncoding()` as last made (every request asks), until the formats change. */
+  private offer: string | undefined;
 
   /** Decodes `format` with `decoder` (in place of one registered before). Format names are case-insensitive. */
   register(format: string, decoder: ContentDecoder): void {
     this.decoders.set(format.toLowerCase(), decoder);
+    this.offer = undefined;
   }
 
   /** Stops decoding `format` (case-insensitive): it leaves `Accept-Encoding`, and a body in it is handed on as received. */
   unregister(format: string): void {
     this.decoders.delete(format.toLowerCase());
+    this.offer = undefined;
   }
 
   /** The decoder of a format, or undefined. */
@@ -45,7 +49,7 @@ export class DecoderRegistry {
 
   /** The content codings it decodes, in the order registered: what `Accept-Encoding` offers ('' when none). */
   acceptEncoding(): string {
-    return [...this.decoders.keys()].filter((format) => format !== RAW_DEFLATE).join(', ');
+    return (this.offer ??= [...this.decoders.keys()].filter((format) => format !== RAW_DEFLATE).join(', '));
   }
 }
 

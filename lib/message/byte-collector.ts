@@ -4,23 +4,31 @@ import type { Headers } from './headers';
 /** Up to this much is allocated at once on the word of a `Content-Length`; past it the buffer grows as bytes come. */
 const MAX_PRESIZE = 16 * 1024 * 1024;
 
-/** Pieces `hold` keeps as they are before it copies: a few views cost less than a growing buffer. */
+/** Pieces `hold` keeps as views whatever their size; past them, only pieces of MIN_VIEW bytes or more are. */
 const MAX_HELD = 16;
 
+/** A view costs about 100 bytes of objects: one per 4 KiB of body or more keeps that overhead under 3%. */
+const MIN_VIEW = 4096;
+
 /**
- * Gathers a body that arrives in pieces into one array. The pieces are copied as they come, not kept: a body
- * of many small pieces (one-byte chunks) would otherwise hold a view object per byte, a hundred times the
- * body's size. Memory stays below twice the body (the buffer doubles), plus nothing per piece (`hold` keeps at
- * most 16 views).
+ * Gathers a body that arrives in pieces into one array, copying each byte at most once where it can.
  *
- * A body that arrives as a single piece is returned as that piece, uncopied. With the expected size (a
- * `Content-Length`), the buffer is sized once; the peer's word is trusted only up to 16 MiB, so a false
- * length cannot make it allocate more than that ahead of the bytes.
+ * - A body that arrives as a single piece is returned as that piece, uncopied.
+ * - With the expected size (a `Content-Length`), the buffer is sized once and each later piece copied into it;
+ *   the peer's word is trusted only up to 16 MiB, so a false length cannot make it allocate more than that
+ *   ahead of the bytes.
+ * - Without it, `hold` keeps pieces as views (their owner never changes them) and joins them once, at the end,
+ *   into an array of exactly the body: no buffer that doubles as it goes, no copy of a copy.
+ *
+ * Memory stays proportional to the body however it is cut: a body of many small pieces (one-byte chunks)
+ * would otherwise hold a view object per byte, a hundred times the body's size. So views are kept only for the
+ * first 16 pieces and for pieces of 4 KiB or more; the first smaller piece past them joins what is held into a
+ * buffer, and from then on every piece is copied into it (the buffer doubles: below twice the body).
  */
 export class ByteCollector {
   /** The first piece, kept as it is. */
   private single: Uint8Array | undefined;
-  /** It and more pieces given to `hold` (at most MAX_HELD), once there are two; joined (once) by `bytes()`. */
+  /** It and more pieces given to `hold`, once there are two; joined (once) by `bytes()`. */
   private held: Uint8Array[] | undefined;
   private buffer: Uint8Array | undefined;
   private size = 0;
@@ -44,13 +52,15 @@ export class ByteCollector {
   }
 
   /**
-   * Adds a piece that its owner never changes (a view of input handed over for good): the first MAX_HELD are
-   * kept as views and joined in one allocation of the exact size at the end; past that they are copied like
-   * `push`'s, so a body of many pieces still holds no view per piece.
+   * Adds a piece that its owner never changes (a view of input handed over for good). With an expected size it
+   * is copied into the buffer sized for it (as `push` does), unless it is the whole body; without one it is
+   * kept as a view (see the class comment for which are), and the views are joined once by `bytes()`.
    */
   hold(piece: Uint8Array): void {
     if (piece.length === 0) return;
-    if (this.buffer !== undefined || (this.held !== undefined && this.held.length >= MAX_HELD)) return this.copy(piece);
+    if (this.expected > 0 || this.buffer !== undefined) return this.push(piece);
+    const count = this.held?.length ?? (this.single ? 1 : 0);
+    if (count >= MAX_HELD && piece.length < MIN_VIEW) return this.copy(piece);
     if (this.single === undefined) this.single = piece;
     else if (this.held === undefined) this.held = [this.single, piece];
     else this.held.push(piece);

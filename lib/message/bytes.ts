@@ -20,12 +20,12 @@ export function byteString(bytes: Uint8Array, start = 0, end = bytes.length): st
 /** An empty array to share: never written to. */
 export const EMPTY: Uint8Array = new Uint8Array(0);
 
-const ASCII = /^[\x00-\x7f]*$/;
-
 /** The octets of a byte string; chars above 0xFF are refused by the caller's validation, not here. */
 export function fromByteString(text: string): Uint8Array {
-  // ASCII, the usual case, is the same in UTF-8: the native encoder is much faster than a loop.
-  if (ASCII.test(text)) return utf8Encoder.encode(text);
+  // ASCII, the usual case, is the same in UTF-8: the native encoder is much faster than a loop. Any other char
+  // takes two or three bytes there, so a result as long as the text was ASCII (a test that costs less than a regex).
+  const ascii = utf8Encoder.encode(text);
+  if (ascii.length === text.length) return ascii;
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;

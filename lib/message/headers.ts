@@ -9,15 +9,15 @@ export type HeadersInit = Headers | Iterable<readonly [string, string]> | Record
 /** Header fields in wire order with their received name casing; lookups by name ignore ASCII case. */
 export class Headers implements Iterable<[string, string]> {
   // Parallel arrays: allocation per field is just the two strings the parser already made.
-  private readonly names: string[] = [];
-  private readonly values: string[] = [];
+  private readonly names: string[];
+  private readonly values: string[];
 
   constructor(init?: HeadersInit) {
-    if (init === undefined) return;
-    if (init instanceof Headers) {
-      this.names.push(...init.names);
-      this.values.push(...init.values);
-    } else if (Symbol.iterator in init) {
+    // A copy of a Headers is two array copies (a spread into push() made a list of arguments first).
+    this.names = init instanceof Headers ? init.names.slice() : [];
+    this.values = init instanceof Headers ? init.values.slice() : [];
+    if (init === undefined || init instanceof Headers) return;
+    if (Symbol.iterator in init) {
       for (const [name, value] of init as Iterable<readonly [string, string]>) this.append(name, value);
     } else {
       for (const [name, value] of Object.entries(init)) {
@@ -73,6 +73,11 @@ export class Headers implements Iterable<[string, string]> {
     const out: string[] = [];
     for (let i = 0; i < this.names.length; i++) if (sameName(this.names[i], name)) out.push(this.values[i]);
     return out;
+  }
+
+  /** Calls `action` with each field in wire order, names as received (no pair made per field). */
+  forEach(action: (value: string, name: string) => void): void {
+    for (let i = 0; i < this.names.length; i++) action(this.values[i], this.names[i]);
   }
 
   /** `[name, value]` pairs in wire order, names as received. */

@@ -6,7 +6,10 @@ import { HeadParser } from './head-parser';
 import { resolveLeniency, resolveLimits, type HttpLimits, type Leniency } from './limits';
 import { EOF, type Input, Protocol, READ, type ReadYield, type Step } from './protocol';
 
-/** A piece of body: a sub-view of the input where possible, never a copy. */
+/**
+ * A piece of body: a sub-view of the input, never a copy. All the chunk data one input holds comes as one piece
+ * (the framing between the chunks removed in place).
+ */
 export interface DataYield {
   type: 'data';
   bytes: Uint8Array;
@@ -42,8 +45,15 @@ type State = 'size' | 'after-size' | ExtensionState | 'size-lf' | 'data' | 'data
 const EXTENSION_MAY_END: ReadonlySet<State> = new Set<State>(['ext-name', 'ext-after-name', 'ext-token', 'ext-after-value']);
 
 /**
- * Decodes the chunked transfer coding (RFC 9112 §7.1) as bytes arrive: yields each piece of chunk data,
- * and completes with the trailer fields and the bytes that follow the body.
+ * Decodes the chunked transfer coding (RFC 9112 §7.1) as bytes arrive: yields the chunk data of each input as
+ * one piece, and completes with the trailer fields and the bytes that follow the body.
+ *
+ * The data of the chunks an input holds is noted as spans while the framing is parsed, and joined when the
+ * input is used up (or the last chunk starts): the spans after the first are moved down over the framing
+ * between them (`copyWithin`, in place: no allocation), and the piece is a view of the input. An input belongs
+ * to the decoder once given; only bytes not yet handed out are moved, and nothing is moved before a parse
+ * error is found, so an error's excerpt shows the bytes as received. Data before an error is yielded first;
+ * the error is thrown at the next resume.
  */
 export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResult> {
   private readonly limits: HttpLimits;
@@ -61,6 +71,10 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
   private remainingInChunk = 0;
   private bodySize = 0;
   private trailers: HeadParser | undefined;
+  /** The chunk data of `buffer` not yet handed out: [start, end) pairs in order, reused across inputs. */
+  private readonly spans: number[] = [];
+  /** An error found after data still to be yielded: thrown at the next resume. */
+  private failure: unknown;
 
   constructor(options: ChunkedDecoderOptions = {}) {
     super();
@@ -70,12 +84,21 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
   }
 
   protected advance(input: Input): Step<DataYield | ReadYield, ChunkedResult> {
+    if (this.failure !== undefined) throw this.failure;
     if (input instanceof Uint8Array) {
       this.base += this.position;
       this.buffer = this.position < this.buffer.length ? concatBytes(this.buffer.subarray(this.position), input) : input;
       this.position = 0;
     }
-    const step = this.decode();
+    let step: Step<DataYield | ReadYield, ChunkedResult> | undefined;
+    try {
+      step = this.decode();
+    } catch (error) {
+      // The data before the error is the peer's body as far as it was valid: hand it on first.
+      if (this.spans.length === 0) throw error;
+      this.failure = error;
+      return this.flush();
+    }
     if (step) return step;
     if (input === EOF) {
       const part = this.state === 'trailers' ? 'trailers' : 'chunked body';
@@ -84,7 +107,7 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
     return READ;
   }
 
-  /** Runs until a piece of data, the end, or the end of the buffer (undefined: needs more input). */
+  /** Runs to the end of the buffer (its data as one piece; undefined: needs more input), the last chunk, or the end. */
   private decode(): Step<DataYield | ReadYield, ChunkedResult> | undefined {
     const b = this.buffer;
     while (this.position < b.length) {
@@ -144,13 +167,14 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
           break;
         case 'data': {
           const take = Math.min(this.remainingInChunk, b.length - this.position);
-          const piece = b.subarray(this.position, this.position + take);
+          this.spans.push(this.position, this.position + take);
           this.position += take;
           this.remainingInChunk -= take;
           if (this.remainingInChunk === 0) this.state = 'data-cr';
-          return { done: false, value: { type: 'data', bytes: piece } };
+          break;
         }
         case 'data-cr':
+          if (c === CR && this.nextSizeLine(b)) break;
           if (c === CR) {
             this.state = 'data-lf';
             this.position++;
@@ -165,6 +189,7 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
           this.size = this.sizeDigits = this.lineLength = 0;
           break;
         case 'trailers': {
+          if (this.spans.length > 0) return this.flush(); // the body's last data, before the trailers
           const end = this.trailers!.feed(b, this.position);
           if (end < 0) {
             this.position = b.length;
@@ -175,7 +200,39 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
         }
       }
     }
-    return undefined;
+    return this.spans.length > 0 ? this.flush() : undefined;
+  }
+
+  /** The data of the spans as one piece: the first span's bytes stay where they are, the others move down to follow them. */
+  private flush(): Step<DataYield | ReadYield, ChunkedResult> {
+    const spans = this.spans;
+    const b = this.buffer;
+    const start = spans[0];
+    let end = spans[1];
+    for (let i = 2; i < spans.length; i += 2) end = moveDown(b, spans[i], spans[i + 1], end);
+    spans.length = 0;
+    return { done: false, value: { type: 'data', bytes: b.subarray(start, end) } };
+  }
+
+  /**
+   * The common case after chunk data, taken in one go: CRLF, hex digits (13 at most, so no more significant
+   * ones and within any line limit the general path would allow), CRLF, all in `b`. Starts the next chunk and
+   * returns true; anything else (extensions, whitespace, a line cut by the input, a bad byte) returns false
+   * and is left to the byte-by-byte states, which check it and report errors where they are.
+   */
+  private nextSizeLine(b: Uint8Array): boolean {
+    const from = this.position + 2;
+    if (b[this.position + 1] !== LF) return false;
+    let i = from;
+    let size = 0;
+    for (let digit; i < b.length && i - from < MAX_SIZE_DIGITS && (digit = hexValue(b[i])) >= 0; i++) size = size * 16 + digit;
+    const digits = i - from;
+    if (digits === 0 || digits > this.limits.maxChunkLineSize || i + 1 >= b.length || b[i] !== CR || b[i + 1] !== LF) return false;
+    this.size = size;
+    this.position = i + 2;
+    this.startChunk();
+    this.size = this.sizeDigits = this.lineLength = 0;
+    return true;
   }
 
   /** The size line ended: start the chunk's data, or the trailer section after the last chunk. */
@@ -253,6 +310,20 @@ export class ChunkedDecoder extends Protocol<DataYield | ReadYield, ChunkedResul
   private fail(expected: string): never {
     throw new ParseError('ERR_INVALID_CHUNK', expected, this.base + this.position, excerpt(this.buffer, this.position));
   }
+}
+
+/**
+ * Moves `b[from, to)` down to `at` (at <= from) and returns the index past it: a loop for short spans (a native
+ * call costs more than a few bytes), `copyWithin` (a memmove) for long ones.
+ */
+function moveDown(b: Uint8Array, from: number, to: number, at: number): number {
+  if (at === from) return to;
+  if (to - from > 64) {
+    b.copyWithin(at, from, to);
+    return at + (to - from);
+  }
+  for (let i = from; i < to; i++) b[at++] = b[i];
+  return at;
 }
 
 /** The value of a hex digit, or -1. */

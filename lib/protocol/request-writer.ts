@@ -26,10 +26,10 @@ export function requestHead(request: HttpRequest, version: '1.0' | '1.1', framin
   }
   let head = `${method} ${target} HTTP/${version}\r\n`;
   if (!headers.has('host')) head += `Host: ${url.host}\r\n`;
-  for (const [name, value] of headers) {
+  headers.forEach((value, name) => {
     checkField(name, value);
     head += `${name}: ${value}\r\n`;
-  }
+  });
   head += framingFields;
   return fromByteString(`${head}\r\n`);
 }

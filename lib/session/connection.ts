@@ -1,6 +1,7 @@
 import { HttpError, TransportError } from '../message/errors';
 import { afterPendingIo } from './io-turn';
 import type { Transport } from '../transport/transport';
+import type { Deadline } from './deadlines';
 
 /**
  * One request's place in line on a connection (see `Connection.join`): its writes go after the previous
@@ -13,10 +14,74 @@ export interface Turn {
   readonly writable: Promise<void>;
   /** Resolves once the previous response on the connection has ended (or the connection was closed). */
   readonly readable: Promise<void>;
+  /** True when `readable` has resolved already: the exchange may read at once, without waiting for it. */
+  readonly readableNow: boolean;
+  /** True when `writable` has resolved already. */
+  readonly writableNow: boolean;
   /** This request is written (or will not be): the next may write. */
   wrote(): void;
   /** This response has ended: the next may read. */
   read(): void;
+}
+
+const PASSED: Promise<void> = Promise.resolve();
+
+/** A point in a connection's order (a request written, a response ended): its promise is made only if a later turn waits for it. */
+class Gate {
+  open = false;
+  private promise: Promise<void> | undefined;
+  private resolve: (() => void) | undefined;
+
+  get passed(): Promise<void> {
+    if (this.open) return PASSED;
+    return (this.promise ??= new Promise<void>((resolve) => (this.resolve = resolve)));
+  }
+
+  pass(): void {
+    this.open = true;
+    this.resolve?.();
+  }
+}
+
+/** A turn as `Connection.join` makes it: most requests have the connection to themselves, and wait for no promise. */
+class PlaceInLine implements Turn {
+  readonly written = new Gate();
+  readonly ended = new Gate();
+  /** The gates of the request before (undefined: nothing to wait for); not the request itself, so that no chain of turns is kept. */
+  private readonly writtenBefore: Gate | undefined;
+  private readonly endedBefore: Gate | undefined;
+
+  constructor(
+    readonly reused: boolean,
+    before: PlaceInLine | undefined,
+  ) {
+    this.writtenBefore = before?.written;
+    this.endedBefore = before?.ended;
+  }
+
+  get writable(): Promise<void> {
+    return this.writtenBefore ? this.writtenBefore.passed : PASSED;
+  }
+
+  get readable(): Promise<void> {
+    return this.endedBefore ? this.endedBefore.passed : PASSED;
+  }
+
+  get writableNow(): boolean {
+    return !this.writtenBefore || this.writtenBefore.open;
+  }
+
+  get readableNow(): boolean {
+    return !this.endedBefore || this.endedBefore.open;
+  }
+
+  wrote(): void {
+    this.written.pass();
+  }
+
+  read(): void {
+    this.ended.pass();
+  }
 }
 
 /**
@@ -44,13 +109,14 @@ export class Connection {
    * lost it through no fault of the server's.
    */
   abandoned = false;
-  /** When the last request joined may be followed: its write, and its response's end. */
-  private lastWritten: Promise<void> = Promise.resolve();
-  private lastRead: Promise<void> = Promise.resolve();
+  /** When the pool closes it while it is parked (on the session's deadlines while it is). */
+  expiry: Deadline | undefined;
+  /** The last request joined: the next waits for its write, and its response's end. */
+  private last: PlaceInLine | undefined;
   /** Bytes of the next response, read by the exchange before it: the next `read()` returns them. */
   private carried: Uint8Array | undefined;
   /** The turns joined and not done: closing ends them, so that the requests after them find the connection closed. */
-  private readonly unfinished = new Set<Turn>();
+  private readonly unfinished = new Set<PlaceInLine>();
   /** The read left waiting while parked; the next `read()` takes it. */
   private waiting: Promise<Uint8Array | null> | undefined;
   private parked = false;
@@ -75,21 +141,17 @@ export class Connection {
     this.exchanges++;
     if (this.inFlight === 0) this.pipelinable = pipelinable;
     this.inFlight++;
-    let wrote!: () => void;
-    let read!: () => void;
-    const written = new Promise<void>((resolve) => (wrote = resolve));
-    const done = new Promise<void>((resolve) => (read = resolve));
-    const turn: Turn = { reused, writable: this.lastWritten, readable: this.lastRead, wrote, read };
+    // With nothing in flight, the requests before have all written and ended: nothing to wait for.
+    const turn = new PlaceInLine(reused, this.inFlight === 1 ? undefined : this.last);
     this.unfinished.add(turn);
-    this.lastWritten = written;
-    this.lastRead = done;
+    this.last = turn;
     return turn;
   }
 
   /** The response of `turn` has ended; `remaining` (bytes read past it) starts the next response. */
   done(turn: Turn, remaining: Uint8Array): void {
     this.inFlight--;
-    this.unfinished.delete(turn);
+    this.unfinished.delete(turn as PlaceInLine);
     this.carried = remaining.length > 0 ? remaining : undefined;
     turn.wrote();
     turn.read();
@@ -127,6 +189,7 @@ export class Connection {
   park(): void {
     if (this.parked) return;
     this.parked = true;
+    this.transport.idle?.(true);
     const waiting = this.readTransport();
     this.waiting = waiting;
     const spoil = (): void => {
@@ -136,13 +199,19 @@ export class Connection {
   }
 
   /**
-   * Takes the parked connection for an exchange: false when it is closed (by the peer or the session). With
-   * `settle`, it first lets the runtime handle the I/O already received: a server that ends the connection
-   * right after its answer has its end seen here, not after the next request was written (which a request
-   * that cannot be retried must not risk).
+   * Takes the parked connection for an exchange (false when it is closed, by the peer or the session) once
+   * the runtime has handled the I/O already received: a server that ends the connection right after its
+   * answer has its end seen here, not after the next request was written (which a request that cannot be
+   * retried must not risk).
    */
-  async claim(settle: boolean): Promise<boolean> {
-    if (settle && !this.closed && this.waiting) await afterPendingIo();
+  async claim(): Promise<boolean> {
+    if (!this.closed && this.waiting) await afterPendingIo();
+    return this.take();
+  }
+
+  /** Takes the parked connection for an exchange at once: false when it is closed. */
+  take(): boolean {
+    if (this.parked) this.transport.idle?.(false);
     this.parked = false;
     return !this.closed;
   }

@@ -54,11 +54,27 @@ export interface EventStreamSource {
 /** A connection that ended sooner than this after it was opened ended quickly: the next wait grows. */
 const QUICK_END = 5000;
 
+/** What `forEach` calls with each event: returning `false` (or a promise of it) stops the stream; a promise is waited for. */
+export type EventCallback = (event: SseEvent) => unknown;
+
+/** The iterator of an event stream: `return()` (what leaving a loop calls) closes the connection. */
+export interface EventIterator extends AsyncIterator<SseEvent, undefined> {
+  next(): Promise<IteratorResult<SseEvent, undefined>>;
+  return(): Promise<IteratorResult<SseEvent, undefined>>;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
 /**
- * Server-sent events (WHATWG HTML "Server-sent events"), as an async iterable over one or more connections.
- * A connection that ends or breaks (a transport error, a cut body, a timeout) is followed by another after the
- * reconnection time, with `Last-Event-ID`. A 204 ends the iteration; another status or content type throws
- * EventStreamError. Leaving the loop closes the connection. It can be iterated once.
+ * Server-sent events (WHATWG HTML "Server-sent events") over one or more connections: an async iterable, or
+ * `forEach(callback)`. A connection that ends or breaks (a transport error, a cut body, a timeout) is followed
+ * by another after the reconnection time, with `Last-Event-ID`. A 204 ends the stream; another status or
+ * content type throws EventStreamError. Leaving the loop (or the callback returning `false`) closes the
+ * connection. It can be consumed once.
+ *
+ * Events are parsed a read at a time (`SseParser.feed`): the iterator hands out the events of one read from
+ * that batch, each `next()` an already resolved promise, and `forEach` calls its callback in a plain loop, so
+ * an event costs no generator step and, with `forEach`, no promise.
  *
  * The wait before reconnecting is the reconnection time (`retry`), but never less than `minRetry`; and while
  * connections keep ending within 5 s of being opened, it doubles from the second such reconnection on (with
@@ -75,7 +91,18 @@ export class EventStream implements AsyncIterable<SseEvent> {
   private readonly maxRetry: number;
   /** Connections in a row that ended quickly. */
   private quickEnds = 0;
+  /** Reconnections in a row that brought no event. */
+  private reconnects = 0;
   private used = false;
+  /** The connection being read, its body, its parser; undefined between connections. */
+  private response: StreamingResponse | undefined;
+  private body: AsyncIterator<Uint8Array> | undefined;
+  private parser: SseParser | undefined;
+  private openedAt = 0;
+  /** The current connection brought an event. */
+  private delivered = false;
+  /** Stopped by the consumer, or ended: no more reads, no reconnection. */
+  private over = false;
 
   constructor(
     private readonly source: EventStreamSource,
@@ -88,41 +115,45 @@ export class EventStream implements AsyncIterable<SseEvent> {
     this.maxRetry = options.maxRetry ?? 60_000;
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<SseEvent, void, undefined> {
-    if (this.used) throw new UsageError('An event stream can be iterated only once', 'ERR_STREAM_USED');
-    this.used = true;
-    let reconnects = 0;
-    for (;;) {
-      let delivered = false;
-      let failure: unknown;
-      const openedAt = this.source.now();
-      try {
-        const response = await this.source.open((fields) => this.setFields(fields));
-        if (response.status === 204) {
-          await response.cancel();
-          return;
+  [Symbol.asyncIterator](): EventIterator {
+    this.take();
+    const batch: SseEvent[] = [];
+    let at = 0;
+    const refill = async (): Promise<IteratorResult<SseEvent, undefined>> => {
+      batch.length = at = 0;
+      if (!(await this.fill(batch))) return DONE;
+      return { done: false, value: batch[at++] };
+    };
+    return {
+      next: () => (at < batch.length ? Promise.resolve({ done: false, value: batch[at++] }) : refill()),
+      return: async () => {
+        batch.length = at = 0;
+        await this.stop();
+        return DONE;
+      },
+    };
+  }
+
+  /**
+   * Calls `callback` with each event, in order, until the stream ends (resolves), fails (rejects, as the
+   * iteration would throw), or the callback returns `false` (the connection is closed, as by leaving a loop).
+   * A callback that returns a promise is waited for before the next event: its consumer sets the pace. A
+   * callback that throws stops the stream, and the promise rejects with its error.
+   */
+  async forEach(callback: EventCallback): Promise<void> {
+    this.take();
+    const batch: SseEvent[] = [];
+    try {
+      while (await this.fill(batch)) {
+        for (let i = 0; i < batch.length; i++) {
+          let result = callback(batch[i]);
+          if (result instanceof Promise) result = await result;
+          if (result === false) return;
         }
-        const type = response.headers.get('content-type');
-        if (response.status !== 200 || type?.split(';')[0].trim().toLowerCase() !== 'text/event-stream') {
-          await response.cancel();
-          throw new EventStreamError(response.status, type);
-        }
-        for await (const event of this.parse(response)) {
-          delivered = true;
-          yield event;
-        }
-      } catch (error) {
-        if (!canReconnect(error)) throw error;
-        failure = error;
+        batch.length = 0;
       }
-      if (delivered) reconnects = 0;
-      if (reconnects >= this.maxReconnects) {
-        if (failure !== undefined) throw failure;
-        return;
-      }
-      reconnects++;
-      this.quickEnds = this.source.now() - openedAt < QUICK_END ? this.quickEnds + 1 : 0;
-      await this.source.sleep(this.reconnectionDelay());
+    } finally {
+      await this.stop();
     }
   }
 
@@ -134,32 +165,101 @@ export class EventStream implements AsyncIterable<SseEvent> {
     return Math.max(base, Math.round(backedOff / 2 + (Math.random() * backedOff) / 2));
   }
 
+  private take(): void {
+    if (this.used) throw new UsageError('An event stream can be consumed only once', 'ERR_STREAM_USED');
+    this.used = true;
+  }
+
+  /**
+   * Puts the events of the next read that brings any into `batch`, connecting and reconnecting as needed;
+   * false once the stream has ended. Throws what cannot be reconnected from (and the last failure when the
+   * reconnections are used up).
+   */
+  private async fill(batch: SseEvent[]): Promise<boolean> {
+    const push = (event: SseEvent): void => void batch.push(event);
+    while (!this.over) {
+      let failure: unknown;
+      try {
+        if (!this.body && !(await this.connect())) break;
+        const piece = await this.body!.next();
+        if (!piece.done) {
+          this.parser!.feed(piece.value, push);
+          if (batch.length === 0) continue;
+          this.delivered = true;
+          const last = batch[batch.length - 1];
+          this.lastEventId = last.id;
+          this.retry = last.retry ?? this.retry;
+          return true;
+        }
+        this.parser!.feed(EOF, push);
+      } catch (error) {
+        if (!canReconnect(error)) {
+          this.over = true;
+          await this.disconnect();
+          throw error;
+        }
+        failure = error;
+      }
+      await this.disconnect();
+      if (this.delivered) this.reconnects = 0;
+      if (this.reconnects >= this.maxReconnects) {
+        this.over = true;
+        if (failure !== undefined) throw failure;
+        break;
+      }
+      this.reconnects++;
+      this.quickEnds = this.source.now() - this.openedAt < QUICK_END ? this.quickEnds + 1 : 0;
+      await this.source.sleep(this.reconnectionDelay());
+    }
+    this.over = true;
+    return false;
+  }
+
+  /** Opens a connection and checks its response; false for a 204 (the server says stop). */
+  private async connect(): Promise<boolean> {
+    this.openedAt = this.source.now();
+    this.delivered = false;
+    const response = await this.source.open((fields) => this.setFields(fields));
+    if (response.status === 204) {
+      await response.cancel();
+      return false;
+    }
+    const type = response.headers.get('content-type');
+    if (response.status !== 200 || type?.split(';')[0].trim().toLowerCase() !== 'text/event-stream') {
+      await response.cancel();
+      throw new EventStreamError(response.status, type);
+    }
+    this.response = response;
+    this.body = response.body[Symbol.asyncIterator]();
+    this.parser = new SseParser({ lastEventId: this.lastEventId, maxLineLength: this.options.maxLineLength, maxEventSize: this.options.maxEventSize });
+    return true;
+  }
+
+  /** Leaves the current connection (closing it unless its body ended), keeping its ID and reconnection time. */
+  private async disconnect(): Promise<void> {
+    const { response, parser } = this;
+    this.response = this.body = this.parser = undefined;
+    if (parser) {
+      this.lastEventId = parser.lastEventId;
+      this.retry = parser.retry ?? this.retry;
+    }
+    await response?.cancel();
+  }
+
+  /** The consumer is done: no more events, the connection is closed. */
+  private async stop(): Promise<void> {
+    this.over = true;
+    const { response } = this;
+    this.response = this.body = this.parser = undefined;
+    await response?.cancel();
+  }
+
   private setFields(fields: Headers): void {
     fields.set('Accept', 'text/event-stream');
     fields.set('Cache-Control', 'no-cache');
     // Field values are byte strings: an ID outside Latin-1 goes as its UTF-8 bytes.
     if (this.lastEventId !== '') fields.set('Last-Event-ID', byteString(utf8(this.lastEventId)));
     else fields.delete('Last-Event-ID');
-  }
-
-  /** The events of one connection's body; keeps the ID and reconnection time for the next. */
-  private async *parse(response: StreamingResponse): AsyncGenerator<SseEvent> {
-    const parser = new SseParser({
-      lastEventId: this.lastEventId,
-      maxLineLength: this.options.maxLineLength,
-      maxEventSize: this.options.maxEventSize,
-    });
-    try {
-      for await (const piece of response.body) {
-        for (let step = parser.resume(piece); !step.done && step.value.type === 'event'; step = parser.resume()) {
-          yield step.value.event;
-        }
-      }
-      parser.resume(EOF);
-    } finally {
-      this.lastEventId = parser.lastEventId;
-      this.retry = parser.retry ?? this.retry;
-    }
   }
 }
 

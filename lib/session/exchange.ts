@@ -45,6 +45,8 @@ export class Exchange {
   turn!: Turn;
   /** Whether the previous response on the connection has ended (the first read waits for it). */
   private ownsReads = false;
+  /** The protocol asked for bytes (`nextInHand` saw its read step): `nextData` reads before it resumes it. */
+  private readDue = false;
 
   /** Serialises the request head at once, so that an invalid request fails before any connection is opened. */
   constructor(
@@ -102,6 +104,25 @@ export class Exchange {
   /** The next piece of the response body, or `null` once it has ended (then `result` is set). */
   async nextData(): Promise<Uint8Array | null> {
     const { guard } = this.context;
+    for (;;) {
+      const piece = this.nextInHand();
+      if (piece !== undefined) return piece;
+      guard.start('bodyIdle');
+      try {
+        this.input = await this.read();
+      } finally {
+        guard.stop('bodyIdle');
+      }
+      this.readDue = false;
+    }
+  }
+
+  /**
+   * The next piece of the body from the bytes already read, `null` once it has ended, or undefined when a read is
+   * due: a body that came with its head is taken without a promise.
+   */
+  nextInHand(): Uint8Array | null | undefined {
+    if (this.readDue) return undefined;
     while (!this.result) {
       const step = this.next();
       if (step.done) {
@@ -112,12 +133,8 @@ export class Exchange {
       if (y.type === 'data') {
         if (y.bytes.length > 0) return y.bytes;
       } else if (y.type === 'read') {
-        guard.start('bodyIdle');
-        try {
-          this.input = await this.read();
-        } finally {
-          guard.stop('bodyIdle');
-        }
+        this.readDue = true;
+        return undefined;
       }
     }
     return null;
@@ -131,7 +148,7 @@ export class Exchange {
   }
 
   private read(): Promise<Input> {
-    this.reading ??= this.readInTurn().then(
+    this.reading ??= (this.ownsReads || (this.turn.readableNow && !this.connection.closed) ? this.connection.read() : this.readInTurn()).then(
       (bytes) => {
         this.reading = undefined;
         if (bytes === null) return EOF;
@@ -167,7 +184,7 @@ export class Exchange {
   private async write(bytes: Uint8Array): Promise<void> {
     try {
       // The head waits for the request before it on the connection to be written (one write at a time).
-      if (this.writes === 0) await this.context.guard.race(this.turn.writable);
+      if (this.writes === 0 && !this.turn.writableNow) await this.context.guard.race(this.turn.writable);
       await this.context.guard.race(this.connection.write(bytes));
     } catch (error) {
       if (this.writes === 0 && error instanceof TransportError && error.code === 'ERR_TRANSPORT_CLOSED') this.unsent = true;

@@ -1,6 +1,6 @@
-import type { Clock } from '../transport/clock';
 import type { Transport } from '../transport/transport';
 import { Connection, type Turn } from './connection';
+import type { Deadlines } from './deadlines';
 import type { RequestGuard } from './timeouts';
 
 export interface PoolOptions {
@@ -10,7 +10,8 @@ export interface PoolOptions {
   pipelining: number;
   /** How long an idle connection is kept, in ms (a server's `Keep-Alive: timeout=` can shorten it). */
   idleTimeout: number;
-  clock: Clock;
+  /** Where idle connections' expiry is kept (the session's). */
+  deadlines: Deadlines;
 }
 
 /** A connection handed out by the pool, the request's place in line on it, and how long it took to open (undefined when reused). */
@@ -53,7 +54,6 @@ export class ConnectionPool {
   private readonly origins = new Map<string, OriginConnections>();
   /** Connections holding a slot, until closed. */
   private readonly live = new Set<Connection>();
-  private readonly timers = new Map<Connection, unknown>();
   private closed = false;
 
   constructor(private readonly options: PoolOptions) {}
@@ -68,7 +68,7 @@ export class ConnectionPool {
     let handed: Handed | undefined;
     if (pool.waiting.length === 0) {
       handed = pool.idle.pop();
-      if (handed) this.stopTimer(handed);
+      if (handed) this.stopExpiry(handed);
       else if (pool.count < this.options.connections) {
         pool.count++;
         handed = 'slot';
@@ -78,16 +78,32 @@ export class ConnectionPool {
     // Parked connections the peer closed meanwhile give their slot to this request.
     while (handed !== 'slot') {
       if (!(handed instanceof Connection)) return handed;
-      if (await handed.claim(settle)) return this.lease(pool, handed, pipelinable, undefined);
-      this.stopTimer(handed);
+      // Claimed at once unless it must settle first: no await for most requests.
+      if (settle ? await handed.claim() : handed.take()) return this.lease(pool, handed, pipelinable, undefined);
+      this.stopExpiry(handed);
       this.live.delete(handed);
       handed = pool.idle.pop() ?? 'slot';
       if (handed !== 'slot') {
-        this.stopTimer(handed);
+        this.stopExpiry(handed);
         pool.count--; // the closed one's slot is let go: this one brings its own
       }
     }
     return this.openIn(pool, origin, open, pipelinable);
+  }
+
+  /**
+   * The most recently parked connection to `origin`, taken at once (no promise, no await) when one is parked
+   * and open, nobody waits before this request and it need not settle first; otherwise undefined, and
+   * `acquire` does the rest.
+   */
+  takeIdle(origin: string, settle: boolean, pipelinable: boolean): Lease | undefined {
+    const pool = this.origins.get(origin);
+    if (settle || !pool || pool.waiting.length > 0) return undefined;
+    const idle = pool.idle[pool.idle.length - 1];
+    if (!idle?.take()) return undefined;
+    pool.idle.pop();
+    this.stopExpiry(idle);
+    return this.lease(pool, idle, pipelinable, undefined);
   }
 
   /**
@@ -116,7 +132,12 @@ export class ConnectionPool {
     }
     pool.idle.push(connection);
     const ms = Math.max(0, Math.min(this.options.idleTimeout, keepAliveMs ?? Infinity));
-    if (ms < Infinity) this.timers.set(connection, this.options.clock.setTimeout(() => void this.discard(connection), ms));
+    if (ms < Infinity) {
+      // One deadline per connection, made once: a parked connection costs no timer of its own.
+      const expiry = (connection.expiry ??= { at: 0, fire: () => void this.discard(connection), slot: undefined });
+      expiry.at = this.options.deadlines.clock.now() + ms;
+      this.options.deadlines.add(expiry);
+    }
   }
 
   /** Closes `connection` and frees its slot for a waiting request. Safe to call more than once. */
@@ -162,7 +183,7 @@ export class ConnectionPool {
 
   /** Opens a connection in a slot already taken; a failure frees the slot. */
   private async openIn(pool: OriginConnections, origin: string, open: () => Promise<Transport>, pipelinable: boolean): Promise<Lease> {
-    const started = this.options.clock.now();
+    const started = this.options.deadlines.clock.now();
     let transport: Transport;
     try {
       transport = await open();
@@ -172,12 +193,12 @@ export class ConnectionPool {
     }
     const connection = new Connection(transport, origin);
     this.live.add(connection);
-    return this.lease(pool, connection, pipelinable, this.options.clock.now() - started);
+    return this.lease(pool, connection, pipelinable, this.options.deadlines.clock.now() - started);
   }
 
   /** Takes `connection` out of the pool's books (once), freeing its slot. */
   private forget(connection: Connection): void {
-    this.stopTimer(connection);
+    this.stopExpiry(connection);
     if (!this.live.delete(connection)) return;
     const pool = this.originOf(connection.origin);
     pool.pipelining.delete(connection);
@@ -225,11 +246,9 @@ export class ConnectionPool {
     }
   }
 
-  private stopTimer(connection: Connection): void {
-    const timer = this.timers.get(connection);
-    if (timer === undefined) return;
-    this.options.clock.clearTimeout(timer);
-    this.timers.delete(connection);
+  /** Takes a parked connection's expiry off the deadlines (it is used again, or closed). */
+  private stopExpiry(connection: Connection): void {
+    if (connection.expiry) this.options.deadlines.delete(connection.expiry);
   }
 
   private originOf(origin: string): OriginConnections {

@@ -51,11 +51,35 @@ export class ResponseBody {
     }
   }
 
-  /** The whole body in one array (sized from `Content-Length` when there is one and it is the size of the body). */
+  /**
+   * The whole body in one array, each byte copied at most once: a body in one piece is that piece; with a
+   * `Content-Length` (the size of the body unless it is decoded) the array is sized once; without, the pieces
+   * (views of reads, which the protocol and the transport never change once handed out) are joined at the end.
+   * Decoded pieces are copied as they come: a decoder's output is not promised to stay unchanged.
+   */
   async collect(): Promise<Uint8Array> {
     const body = new ByteCollector(this.decoded ? 0 : expectedLength(this.head.headers));
-    for (let piece = await this.next(); piece !== null; piece = await this.next()) body.push(piece);
-    return body.bytes();
+    for (;;) {
+      // Pieces already read are taken at once; only a read costs a promise.
+      let piece = this.decoded ? undefined : this.inHand();
+      if (piece === undefined) piece = await this.next();
+      if (piece === null) return body.bytes();
+      if (this.decoded) body.push(piece);
+      else body.hold(piece);
+    }
+  }
+
+  /** As `next()` for a body read as received, from the bytes already read; undefined when a read is due. */
+  private inHand(): Uint8Array | null | undefined {
+    if (this.over) return null;
+    try {
+      const piece = this.exchange.nextInHand();
+      if (piece === null) this.finish();
+      return piece;
+    } catch (error) {
+      void this.cancel();
+      throw error;
+    }
   }
 
   /** Stops reading: the connection is closed unless the body had ended. */

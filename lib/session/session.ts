@@ -6,6 +6,7 @@ import type { Http10Options } from '../protocol/http10-protocol';
 import { authorization, takeUrlCredentials } from './auth';
 import { systemClock, type Clock } from '../transport/clock';
 import { asTransportError, Connection } from './connection';
+import { Deadlines } from './deadlines';
 import { EventStream, type EventStreamOptions } from './event-stream';
 import { Exchange } from './exchange';
 import { originOf } from './origin';
@@ -95,6 +96,8 @@ export class Session implements AsyncDisposable {
   readonly url: URL;
   private readonly options: SessionOptions;
   private readonly clock: Clock;
+  /** The deadlines of the requests' timeouts and of idle connections, on one timer. */
+  private readonly deadlines: Deadlines;
   private readonly registry: TransportRegistry;
   private readonly defaults: RequestDefaults;
   private readonly protocolFactory: ProtocolFactory;
@@ -121,8 +124,10 @@ export class Session implements AsyncDisposable {
     if (auth) authorization(auth); // invalid credentials fail here, not at the first request
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.deadlines = new Deadlines(this.clock);
     this.registry = options.registry ?? defaultRegistry;
-    this.defaults = { url: this.url, headers: new Headers(options.headers), auth, decoding: decodingPolicy(options) };
+    const joinable = this.url.protocol === 'http:' || this.url.protocol === 'https:';
+    this.defaults = { url: this.url, origin: joinable ? originOf(this.url) : undefined, headers: new Headers(options.headers), auth, decoding: decodingPolicy(options) };
     this.protocolFactory = options.protocolFactory ?? defaultProtocolFactory(version);
     this.timeouts = sessionTimeouts(options);
     this.retry = RetryPolicy.of(options.retry);
@@ -135,7 +140,7 @@ export class Session implements AsyncDisposable {
       throw new UsageError(`pipelining must be a whole number of at least 1, got ${String(pipelining)}`, 'ERR_INVALID_OPTION');
     }
     this.proxyFor = proxyFinder(options.proxy);
-    this.pool = new ConnectionPool({ connections, pipelining, idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, clock: this.clock });
+    this.pool = new ConnectionPool({ connections, pipelining, idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, deadlines: this.deadlines });
   }
 
   /** Sends a request (default: GET the session URL) and reads its whole response. */
@@ -205,7 +210,7 @@ export class Session implements AsyncDisposable {
     if (this.closeReason) throw new UsageError('The session is closed', 'ERR_SESSION_CLOSED');
     const startedAt = this.clock.now();
     const prepared = prepareRequest(input, this.defaults);
-    const guard = new RequestGuard(this.clock, this.timeoutsOf(prepared), [this.options.signal, prepared.signal], this.inProgress);
+    const guard = new RequestGuard(this.deadlines, this.timeoutsOf(prepared), [this.options.signal, prepared.signal], this.inProgress);
     guard.start('total');
     try {
       if (guard.failure) throw guard.failure;
@@ -302,7 +307,9 @@ export class Session implements AsyncDisposable {
         expectContinueTimeout: this.options.expectContinueTimeout ?? 1000,
       });
       const pipelinable = mayPipeline && this.pipelines() && isPipelinable(request, route);
-      const { connection, turn, connectTime } = await this.connect(request.url, route, guard, isReplayable(request), pipelinable);
+      const replayable = isReplayable(request);
+      const { connection, turn, connectTime } =
+        this.pool.takeIdle(route.key, !replayable, pipelinable) ?? (await this.connect(request.url, route, guard, replayable, pipelinable));
       if (secureOnly && !connection.transport.secure) {
         void this.discard(connection);
         throw new RedirectError(
@@ -395,7 +402,7 @@ export class Session implements AsyncDisposable {
 
   /** Waits between event stream connections; aborted like a request. */
   private async sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    const guard = new RequestGuard(this.clock, NO_TIMEOUTS, [this.options.signal, signal], this.inProgress);
+    const guard = new RequestGuard(this.deadlines, NO_TIMEOUTS, [this.options.signal, signal], this.inProgress);
     if (this.closeReason) guard.abort(this.closeReason);
     try {
       await guard.sleep(ms);

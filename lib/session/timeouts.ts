@@ -1,5 +1,6 @@
 import { AbortError, TimeoutError } from '../message/errors';
 import type { Clock } from '../transport/clock';
+import type { Deadline, Deadlines } from './deadlines';
 
 /**
  * Timeouts in milliseconds. Unset ones take the defaults below; `0` or `Infinity` turns one off.
@@ -50,21 +51,29 @@ export class RequestGuard {
   failure: Error | undefined;
   /** Made on the first use of `signal`: most requests never need one. */
   private controller: AbortController | undefined;
-  /** A timer per phase started once; stopping and restarting a phase only moves its deadline (see `start`). */
-  private readonly timers = new Map<GuardedPhase, PhaseTimer>();
-  /** The rejecters of the races running now (a set, not a shared promise: a long stream must not pile up callbacks). */
-  private readonly racers = new Set<(error: Error) => void>();
-  private readonly unlisten: Array<() => void> = [];
-  private readonly watchers = new Set<() => void>();
+  /** The deadline of each phase, made when it first starts; stopping and restarting it moves it on the session's `Deadlines`. */
+  private readonly phases: Record<GuardedPhase, PhaseDeadline | undefined> = { headers: undefined, bodyIdle: undefined, total: undefined };
+  /**
+   * The rejecters of the races running now (not a shared promise: a long stream must not pile up callbacks); an
+   * array, as one or two run at a time: a Set reallocated its table as it went from one entry to none.
+   */
+  private racers: Array<(error: Error) => void> = [];
+  /** Made when first needed: most requests listen to no signal, and have one watcher. */
+  private unlisten: Array<() => void> | undefined;
+  private watchers: Array<() => void> | undefined;
   private disposed = false;
 
+  private readonly clock: Clock;
+
   constructor(
-    private readonly clock: Clock,
+    /** Where the phases' deadlines are kept: the session's (its clock is the request's). */
+    private readonly deadlines: Deadlines,
     /** The request's timeouts (connect and tls are read from here for the transport factory). */
     readonly timeouts: Timeouts,
     signals: ReadonlyArray<AbortSignal | undefined>,
     private readonly inProgress: Set<RequestGuard>,
   ) {
+    this.clock = deadlines.clock;
     for (const signal of signals) {
       if (!signal) continue;
       if (signal.aborted) {
@@ -73,7 +82,7 @@ export class RequestGuard {
       }
       const onAbort = (): void => this.fail(new AbortError(signal.reason));
       signal.addEventListener('abort', onAbort, { once: true });
-      this.unlisten.push(() => signal.removeEventListener('abort', onAbort));
+      (this.unlisten ??= []).push(() => signal.removeEventListener('abort', onAbort));
     }
     inProgress.add(this);
   }
@@ -88,35 +97,28 @@ export class RequestGuard {
   }
 
   /**
-   * Runs the timeout of a phase, unless it is off or running already. The body-idle phase starts and stops at
-   * every read: rather than a new timer each time, its first timer stays and a restart moves its deadline; when
-   * it fires early it sleeps again until the deadline, and if the phase is stopped then, it lapses.
+   * Runs the timeout of a phase from now, unless it is off or running already. Starting and stopping cost no
+   * timer: the deadline is added to and taken off the session's `Deadlines` (the body-idle phase does both at
+   * every read).
    */
   start(phase: GuardedPhase): void {
     const ms = activeTimeout(this.timeouts[phase]);
     if (ms === undefined || this.failure || this.disposed) return;
-    const timer = this.timers.get(phase);
-    if (timer) {
-      if (!timer.running) {
-        timer.running = true;
-        timer.deadline = this.clock.now() + ms;
-      }
-      return;
-    }
-    const fresh: PhaseTimer = { running: true, deadline: this.clock.now() + ms, handle: undefined };
-    this.timers.set(phase, fresh);
-    this.arm(phase, fresh, ms);
+    let deadline = this.phases[phase];
+    if (!deadline) {
+      const fire = (): void => this.fail(new TimeoutError(phase, this.timeouts[phase]!));
+      deadline = this.phases[phase] = { at: 0, running: false, fire, slot: undefined };
+    } else if (deadline.running) return;
+    deadline.running = true;
+    deadline.at = this.clock.now() + ms;
+    this.deadlines.add(deadline);
   }
 
   stop(phase: GuardedPhase): void {
-    const timer = this.timers.get(phase);
-    if (!timer) return;
-    if (phase === 'bodyIdle') {
-      timer.running = false; // it lapses when it fires, unless the next read restarted it
-    } else {
-      this.clock.clearTimeout(timer.handle);
-      this.timers.delete(phase);
-    }
+    const deadline = this.phases[phase];
+    if (!deadline?.running) return;
+    deadline.running = false;
+    this.deadlines.delete(deadline);
   }
 
   /** `promise`, unless the request fails first. */
@@ -126,24 +128,32 @@ export class RequestGuard {
       return Promise.reject(this.failure);
     }
     return new Promise<T>((resolve, reject) => {
-      this.racers.add(reject);
+      this.racers.push(reject);
       promise.then(
         (value) => {
-          this.racers.delete(reject);
+          this.endRace(reject);
           resolve(value);
         },
         (error: unknown) => {
-          this.racers.delete(reject);
+          this.endRace(reject);
           reject(error);
         },
       );
     });
   }
 
+  private endRace(reject: (error: Error) => void): void {
+    const racers = this.racers;
+    const at = racers.indexOf(reject);
+    if (at < 0) return;
+    racers[at] = racers[racers.length - 1];
+    racers.pop();
+  }
+
   /** Runs `action` when the request fails (at once if it has). */
   watch(action: () => void): void {
     if (this.failure) action();
-    else this.watchers.add(action);
+    else (this.watchers ??= []).push(action);
   }
 
   /** Waits `ms` on the clock, unless the request fails first. */
@@ -167,46 +177,33 @@ export class RequestGuard {
     this.clearAll();
   }
 
-  private arm(phase: GuardedPhase, timer: PhaseTimer, ms: number): void {
-    timer.handle = this.clock.setTimeout(() => {
-      if (!timer.running) {
-        this.timers.delete(phase);
-        return;
-      }
-      const left = timer.deadline - this.clock.now();
-      if (left > 0) this.arm(phase, timer, left);
-      else this.fail(new TimeoutError(phase, this.timeouts[phase]!));
-    }, ms);
-  }
-
   private fail(error: Error): void {
     if (this.failure || this.disposed) return;
     this.failure = error;
     this.clearAll();
-    for (const reject of this.racers) reject(error);
-    this.racers.clear();
+    const racers = this.racers;
+    this.racers = [];
+    for (const reject of racers) reject(error);
     this.controller?.abort(error);
-    for (const action of this.watchers) action();
-    this.watchers.clear();
+    const watchers = this.watchers;
+    this.watchers = undefined;
+    if (watchers) for (const action of watchers) action();
   }
 
   private clearAll(): void {
     this.inProgress.delete(this);
-    // Most requests arm one timer or none, and listen to no signal: skip the (allocating) clear of an empty Map.
-    if (this.timers.size > 0) {
-      for (const timer of this.timers.values()) this.clock.clearTimeout(timer.handle);
-      this.timers.clear();
-    }
-    if (this.unlisten.length > 0) {
+    const { headers, bodyIdle, total } = this.phases;
+    if (headers?.running) this.stop('headers');
+    if (bodyIdle?.running) this.stop('bodyIdle');
+    if (total?.running) this.stop('total');
+    if (this.unlisten) {
       for (const unlisten of this.unlisten) unlisten();
-      this.unlisten.length = 0;
+      this.unlisten = undefined;
     }
   }
 }
 
-/** One phase's timer: it fires at or after `deadline` while `running`. */
-interface PhaseTimer {
+/** One phase's deadline: on the session's `Deadlines` while `running`. */
+interface PhaseDeadline extends Deadline {
   running: boolean;
-  deadline: number;
-  handle: unknown;
 }

@@ -7,6 +7,8 @@ export interface Clock {
   now(): number;
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** Optional: lets the runtime end while this timer is the only thing left (Node's `unref`). */
+  unref?(handle: unknown): void;
 }
 
 /** The runtime's own timers. */
@@ -14,6 +16,8 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
+  // Node, Bun and Deno's timers have `unref`; a browser's are numbers, and nothing is to be done there.
+  unref: (handle) => (handle as { unref?: () => void } | null)?.unref?.(),
 };
 
 /** A clock that moves only when told to: `advance(ms)` fires every timer due by then, in order. */

@@ -37,6 +37,11 @@ class CopiedReads implements Transport {
     return this.inner.write(bytes);
   }
 
+  /** Passed on to the inner transport, which holds the runtime's handle. */
+  idle(idle: boolean): void {
+    this.inner.idle?.(idle);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -8,7 +8,8 @@ export interface Transport {
   /**
    * The next bytes from the peer, or `null` once the peer has closed. Unless `ownedReads` is true, the transport
    * may reuse the memory of what it returned (reading into one buffer, as `conn.read(buf)` does in Deno): the
-   * session then copies each read once, where it opens the transport (see `withOwnedReads`).
+   * session then copies each read once, where it opens the transport (see `withOwnedReads`). Either way the bytes
+   * the protocol gets are its own: it may move bytes within them (a chunked body's framing is removed in place).
    */
   read(): Promise<Uint8Array | null>;
   /**
@@ -24,6 +25,12 @@ export interface Transport {
   write(bytes: Uint8Array): Promise<void>;
   /** Closes the stream; safe to call more than once. */
   close(): Promise<void>;
+  /**
+   * Optional: the session says the transport is idle (kept for a next request, nothing in flight) or in use again.
+   * A transport on a runtime whose event loop waits for open handles lets an idle one not hold the process (Node's
+   * `unref`), so a script that did not close its session ends once its last request is done, as with undici.
+   */
+  idle?(idle: boolean): void;
   /** True when the bytes are protected by TLS. */
   readonly secure: boolean;
   /** The peer's address and port, when the transport knows them. */

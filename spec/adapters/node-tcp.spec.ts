@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import * as net from 'node:net';
-import { formatPeer, SocketTransport, transportErrorCode } from '../../adapters/node-socket';
+import { SocketTransport } from '../../adapters/node-socket';
+import { peerName, runtimeErrorCode } from '../../lib/transport/runtime-errors';
 import { NodeTcp } from '../../adapters/node-tcp';
 import { AbortError, TimeoutError, TransportError } from '../../lib/message/errors';
 import { ManualClock } from '../../lib/transport/clock';
@@ -295,19 +296,19 @@ describe('SocketTransport', () => {
   });
 });
 
-describe('error helpers', () => {
+describe('error helpers (lib/transport/runtime-errors.ts, used by the Node adapters)', () => {
   it('maps Node error codes', () => {
     const err = (code: string): Error => Object.assign(new Error(code), { code });
-    expect(transportErrorCode(err('ECONNREFUSED'))).toBe('ERR_CONNECTION_REFUSED');
-    expect(transportErrorCode(err('ENOTFOUND'))).toBe('ERR_DNS');
-    expect(transportErrorCode(err('EAI_AGAIN'))).toBe('ERR_DNS');
-    expect(transportErrorCode(err('ECONNRESET'))).toBe('ERR_CONNECTION_RESET');
-    expect(transportErrorCode(err('EWHATEVER'))).toBe('ERR_TRANSPORT');
-    expect(transportErrorCode(undefined)).toBe('ERR_TRANSPORT');
+    expect(runtimeErrorCode(err('ECONNREFUSED'))).toBe('ERR_CONNECTION_REFUSED');
+    expect(runtimeErrorCode(err('ENOTFOUND'))).toBe('ERR_DNS');
+    expect(runtimeErrorCode(err('EAI_AGAIN'))).toBe('ERR_DNS');
+    expect(runtimeErrorCode(err('ECONNRESET'))).toBe('ERR_CONNECTION_RESET');
+    expect(runtimeErrorCode(err('EWHATEVER'))).toBe('ERR_TRANSPORT');
+    expect(runtimeErrorCode(undefined)).toBe('ERR_TRANSPORT');
   });
 
   it('formats IPv6 peers in brackets', () => {
-    expect(formatPeer('::1', 80)).toBe('[::1]:80');
-    expect(formatPeer('example.test', 443)).toBe('example.test:443');
+    expect(peerName('::1', 80)).toBe('[::1]:80');
+    expect(peerName('example.test', 443)).toBe('example.test:443');
   });
 });

@@ -207,7 +207,11 @@ describe('which codings are undone', () => {
     expect(decoders.decoderOf('deflate-raw')).toBeUndefined();
     expect(decoders.decoderOf('BR')).toBe(decoders.get('br'));
     expect(decoders.decoderOf('zstd')).toBeUndefined();
+    const br = decoders.get('br')!;
+    expect(decoders.acceptEncoding()).toBe('gzip, deflate, br');
     decoders.unregister('br');
     expect(decoders.acceptEncoding()).toBe('gzip, deflate');
+    decoders.register('BR', br);
+    expect(decoders.acceptEncoding()).toBe('gzip, deflate, br');
   });
 });

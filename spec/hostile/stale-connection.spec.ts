@@ -11,7 +11,7 @@ import { Session } from '../../lib/session/session';
 import type { Transport, TransportFactory, TransportOptions } from '../../lib/transport/transport';
 import { closeServers, rawServer } from '../support/servers';
 import { tcp } from '../support/tcp';
-import { tick } from '../support/time';
+import { tick, until } from '../support/time';
 
 afterEach(closeServers);
 
@@ -34,7 +34,10 @@ describe('a connection the server closed is never written to', () => {
     const { server, received } = await idleClosingServer(30);
     await using session = new Session(server.origin, { transport: tcp });
     expect((await session.send({ path: '/a' })).text()).toBe('GET /a ');
-    await tick(80);
+    // Waits for the server's close itself (not a fixed time, which a loaded machine can outrun), then lets the
+    // client's socket see it.
+    await until(() => server.sockets[0]?.closed === true, () => 'the server closes the idle connection');
+    await tick(20);
     expect((await session.send({ method: 'POST', path: '/b', body: 'payload' })).text()).toBe('POST /b payload');
     expect(received).toEqual(['GET /a ', 'POST /b payload']);
     expect(server.sockets).toHaveLength(2);
@@ -81,7 +84,8 @@ describe('a connection the server closed is never written to', () => {
     const { server, received } = await idleClosingServer(20);
     await using session = new Session(server.origin, { transport: factory });
     await session.send({ path: '/a' });
-    await tick(60);
+    await until(() => server.sockets[0]?.closed === true, () => 'the server closes the idle connection');
+    await tick(20);
     expect((await session.send({ method: 'POST', path: '/b', body: 'once' })).text()).toBe('POST /b once');
     expect(received).toEqual(['GET /a ', 'POST /b once']);
     expect(server.sockets).toHaveLength(2);

@@ -77,6 +77,42 @@ describe('ByteCollector', () => {
     expect(pieces.some((p) => p.buffer === body.buffer)).toBe(false);
   });
 
+  test('hold keeps pieces of 4 KiB or more as views past 16, and joins them once into exactly the body', () => {
+    const collector = new ByteCollector();
+    const pieces = Array.from({ length: 40 }, (_, i) => new Uint8Array(4096).fill(i));
+    for (const piece of pieces) collector.hold(piece);
+    const body = collector.bytes();
+    expect(body.length).toBe(40 * 4096);
+    expect(body.buffer.byteLength).toBe(40 * 4096);
+    for (let i = 0; i < 40; i++) expect(body[i * 4096]).toBe(i);
+  });
+
+  test('hold: the first small piece past 16 joins the views into a buffer; later pieces are copied into it', () => {
+    const collector = new ByteCollector();
+    const big = Array.from({ length: 20 }, (_, i) => new Uint8Array(4096).fill(i));
+    for (const piece of big) collector.hold(piece);
+    collector.hold(bytes(200));
+    const last = new Uint8Array(8192).fill(201);
+    collector.hold(last);
+    const body = collector.bytes();
+    expect(body.length).toBe(20 * 4096 + 1 + 8192);
+    expect([body[0], body[19 * 4096], body[20 * 4096], body[20 * 4096 + 1]]).toEqual([0, 19, 200, 201]);
+    expect([...big, last].some((p) => p.buffer === body.buffer)).toBe(false);
+  });
+
+  test('hold with the expected length copies into the buffer sized once, unless the piece is the whole body', () => {
+    const whole = bytes(1, 2, 3);
+    const one = new ByteCollector(3);
+    one.hold(whole);
+    expect(one.bytes()).toBe(whole);
+    const collector = new ByteCollector(6);
+    collector.hold(bytes(1, 2, 3));
+    collector.hold(bytes(4, 5, 6));
+    const body = collector.bytes();
+    expect(Array.from(body)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(body.buffer.byteLength).toBe(6);
+  });
+
   test('expectedLength reads one Content-Length, anything else is no hint', () => {
     expect(expectedLength(new Headers([['content-length', '42']]))).toBe(42);
     expect(expectedLength(new Headers())).toBe(0);

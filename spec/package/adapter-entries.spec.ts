@@ -25,7 +25,7 @@ const entries: Record<string, { values: string[]; types: string[] }> = {
     types: ['Cassette', 'CassetteEncoding', 'CassetteEvent', 'InMemoryPairOptions', 'RecordingOptions', 'Split'],
   },
   'adapters/node-tcp': {
-    values: ['NodeTcp', 'SocketTransport', 'formatPeer', 'stripBrackets', 'toTransportError', 'transportErrorCode', 'whenOpen'],
+    values: ['NodeTcp', 'SocketTransport', 'stripBrackets', 'whenOpen'],
     types: ['NodeTcpOptions', 'SocketOpening', 'SocketTransportOptions'],
   },
 };

@@ -29,3 +29,13 @@ test('custom-transport.mjs: a decorator adapter and a registered scheme', async 
 test('custom-protocol.mjs: a protocol subclass given to a session', async () => {
   expect(await run('custom-protocol.mjs')).toContain('device says: temp=21.5 C');
 });
+
+test('recipes.mjs: the recipes of docs/README.md, as written', async () => {
+  const out = await run('recipes.mjs');
+  expect(out).toContain('JSON API   -> GET /v1/items?limit=10&tag=new (Bearer token-1)');
+  expect(out).toContain('JSON body  -> application/json, 12 bytes');
+  expect(out).toContain('FormData   -> multipart/form-data, 1277 bytes');
+  expect(out).toContain('download   -> 262144 / 262144 bytes');
+  expect(out).toContain('event      -> done');
+  expect(out).toContain('replayed   -> /v1/hello (server already closed)');
+});

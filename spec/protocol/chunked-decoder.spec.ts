@@ -1,8 +1,8 @@
 import { HttpError, IncompleteMessageError, LimitError, ParseError } from '../../lib/message/errors';
-import { ChunkedDecoder, type ChunkedDecoderOptions, type ChunkedResult } from '../../lib/protocol/chunked-decoder';
-import { EOF } from '../../lib/protocol/protocol';
+import { ChunkedDecoder, type ChunkedDecoderOptions, type ChunkedResult, type DataYield } from '../../lib/protocol/chunked-decoder';
+import { EOF, type Input, Protocol, READ, type ReadYield, type Step } from '../../lib/protocol/protocol';
 import { bytesOf, latin1 } from '../support/bytes';
-import { asJson, driveAllSplits, type Outcome } from '../support/drive';
+import { asJson, drive, driveAllSplits, type Outcome } from '../support/drive';
 
 interface Decoded {
   data: string;
@@ -121,20 +121,77 @@ describe('ChunkedDecoder: valid bodies', () => {
 });
 
 describe('ChunkedDecoder: data pieces', () => {
-  it('are sub-views of the input (no copy) when it comes whole', () => {
-    const input = bytesOf('5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
-    const decoder = new ChunkedDecoder();
-    const pieces: Uint8Array[] = [];
-    let step = decoder.resume(input);
+  /** Feeds `inputs` in turn (each when the decoder asks to read), collecting the data pieces. */
+  function pieces(decoder: ChunkedDecoder, inputs: Uint8Array[]): { pieces: Uint8Array[]; result: ChunkedResult } {
+    const out: Uint8Array[] = [];
+    let next = 0;
+    let step = decoder.resume(inputs[next++]);
     while (!step.done) {
-      if (step.value.type !== 'data') throw new Error('unexpected read');
-      pieces.push(step.value.bytes);
-      step = decoder.resume();
+      if (step.value.type === 'data') out.push(step.value.bytes);
+      step = decoder.resume(step.value.type === 'read' ? inputs[next++] : undefined);
     }
-    expect(pieces.map(latin1)).toEqual(['hello', ' world']);
-    for (const piece of pieces) expect(piece.buffer).toBe(input.buffer);
-    expect(pieces[0].byteOffset).toBe(3);
-    expect(step.value.remaining.buffer).toBe(input.buffer);
+    return { pieces: out, result: step.value };
+  }
+
+  it('all the chunk data of one input is one piece, a sub-view of the input (no copy)', () => {
+    const input = bytesOf('5\r\nhello\r\n6\r\n world\r\n0\r\n\r\nnext');
+    const { pieces: got, result } = pieces(new ChunkedDecoder(), [input]);
+    expect(got.map(latin1)).toEqual(['hello world']);
+    expect(got[0].buffer).toBe(input.buffer);
+    expect(got[0].byteOffset).toBe(3);
+    expect(result.remaining.buffer).toBe(input.buffer);
+    expect(latin1(result.remaining)).toBe('next');
+  });
+
+  it('a read of many chunks gives one piece; a chunk cut by the read ends it and starts the next', () => {
+    const chunk = (c: string) => `40\r\n${c.repeat(64)}\r\n`;
+    const body = 'abcdefghij'.split('').map(chunk).join('') + '0\r\n\r\n';
+    const cut = body.indexOf('f') + 10; // inside the data of the sixth chunk
+    const { pieces: got } = pieces(new ChunkedDecoder(), [bytesOf(body.slice(0, cut)), bytesOf(body.slice(cut))]);
+    expect(got.map(latin1)).toEqual(['abcde'.split('').map((c) => c.repeat(64)).join('') + 'f'.repeat(10), 'f'.repeat(54) + 'ghij'.split('').map((c) => c.repeat(64)).join('')]);
+  });
+
+  it('never changes bytes it handed out: a second body in the same input is joined after the first piece', () => {
+    const input = bytesOf('3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n2\r\ngh\r\n2\r\nij\r\n0\r\n\r\n');
+    const first = pieces(new ChunkedDecoder(), [input]);
+    expect(first.pieces.map(latin1)).toEqual(['abcdef']);
+    const second = pieces(new ChunkedDecoder(), [first.result.remaining]);
+    expect(second.pieces.map(latin1)).toEqual(['ghij']);
+    expect(second.pieces[0].buffer).toBe(input.buffer);
+    expect(first.pieces.map(latin1)).toEqual(['abcdef']);
+  });
+
+  it('the driver every parser test uses fails a protocol that changes bytes it handed out', () => {
+    // What the check in drive() catches: a piece yielded, then written over by a later step.
+    class Overwriting extends Protocol<DataYield | ReadYield, null> {
+      private piece: Uint8Array | undefined;
+      protected advance(input: Input): Step<DataYield | ReadYield, null> {
+        if (input instanceof Uint8Array) {
+          this.piece = input;
+          return { done: false, value: { type: 'data', bytes: input } };
+        }
+        if (this.piece === undefined) return READ;
+        this.piece.fill(0x2a);
+        return { done: true, value: null };
+      }
+    }
+    expect(() => drive(new Overwriting(), [bytesOf('ab')])).toThrow('bytes handed out as "ab" changed later to "**"');
+  });
+
+  it('yields the data before an error, then throws it; the error shows the bytes as received', () => {
+    const decoder = new ChunkedDecoder();
+    const step = decoder.resume(bytesOf('3\r\nabc\r\n3\r\ndef\r\nz\r\n'));
+    expect(step).toMatchObject({ done: false, value: { type: 'data' } });
+    expect(latin1((step.value as { bytes: Uint8Array }).bytes)).toBe('abcdef');
+    let error: ParseError | undefined;
+    try {
+      decoder.resume();
+    } catch (e) {
+      error = e as ParseError;
+    }
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error!.offset).toBe(16);
+    expect(error!.excerpt).toContain('3\\r\\ndef\\r\\n⟨z⟩');
   });
 
   it('do not hold a huge declared size: 13 hex digits then EOF is an IncompleteMessageError', () => {
@@ -204,6 +261,9 @@ describe('ChunkedDecoder: malformed input', () => {
     ['10000000000000\r\n', 13],
     ['00010000000000000\r\n', 16],
     ['fffffffffffffffffffffffffffffffffffffffffff\r\n', 13],
+    // A size line after chunk data (whole, it is taken in one step up to 13 digits; split, byte by byte).
+    ['1\r\na\r\n00010000000000000\r\n', 22],
+    ['1\r\na\r\nffffffffffffffff\r\n', 19],
   ])('refuses more than 13 significant hex digits (no overflow): %j fails at %d', (input, offset) => {
     expect(rejects(input)).toMatchObject(invalidChunk(offset));
   });
@@ -267,6 +327,9 @@ describe('ChunkedDecoder: limits', () => {
     });
     expect(rejects('5;aaaaaaaaaaaaaaaaaa\r\n', { maxChunkLineSize: 10 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 10 });
     expect(decodes('0000000005\r\nhello\r\n0\r\n\r\n', { maxChunkLineSize: 10 }).data).toBe('hello');
+    // After chunk data too: exactly the limit is within it, one digit more is over it.
+    expect(decodes('1\r\na\r\n005\r\nhello\r\n0\r\n\r\n', { maxChunkLineSize: 3 }).data).toBe('ahello');
+    expect(rejects('1\r\na\r\n0005\r\nhello\r\n0\r\n\r\n', { maxChunkLineSize: 3 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 9 });
     expect(rejects('00000000005\r\n', { maxChunkLineSize: 10 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 10 });
     // Each line has its own budget.
     expect(rejects('1;aaaaaaa\r\nx\r\n1;bbbbbbbbb\r\ny\r\n', { maxChunkLineSize: 10 })).toMatchObject({ code: 'ERR_CHUNK_LINE_TOO_LONG', offset: 24 });

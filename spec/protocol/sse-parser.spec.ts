@@ -222,6 +222,36 @@ describe('stepping', () => {
     parser.resume(bytesOf('data: a\n\ndata: b\n\n'));
     expect(() => parser.resume(bytesOf('data: c\n\n'))).toThrow(UsageError);
   });
+
+  it('feeds a read whole: every event it completes to the callback, the result at EOF', () => {
+    const parser = new SseParser();
+    const got: SseEvent[] = [];
+    expect(parser.feed(bytesOf('id: 1\nretry: 3\ndata: a\n\ndata: b\n\ndata: c'), (e) => got.push(e))).toBeUndefined();
+    expect(got).toEqual([message('a', { id: '1', retry: 3 }), message('b', { id: '1', retry: 3 })]);
+    expect(parser.feed(bytesOf('\n\n'), (e) => got.push(e))).toBeUndefined();
+    expect(got.map((e) => e.data)).toEqual(['a', 'b', 'c']);
+    expect(parser.feed(EOF, () => {})).toEqual({ lastEventId: '1', retry: 3 });
+  });
+
+  it('hands out the events before a limit, then throws it and refuses more', () => {
+    const parser = new SseParser({ maxLineLength: 8 });
+    const got: string[] = [];
+    expect(() => parser.feed(bytesOf('data: a\n\ndata: 123\n\n'), (e) => got.push(e.data))).toThrow(LimitError);
+    expect(got).toEqual(['a']);
+    expect(() => parser.feed(bytesOf('data: b\n\n'), () => {})).toThrow(UsageError);
+    expect(() => parser.resume(bytesOf('data: b\n\n'))).toThrow(UsageError);
+  });
+
+  it('keeps the events after one whose callback threw for resume() to take', () => {
+    const parser = new SseParser();
+    expect(() =>
+      parser.feed(bytesOf('data: a\n\ndata: b\n\n'), () => {
+        throw new Error('consumer');
+      }),
+    ).toThrow('consumer');
+    expect(() => parser.feed(bytesOf('data: c\n\n'), () => {})).toThrow(UsageError);
+    expect(parser.resume()).toEqual({ done: false, value: { type: 'event', event: message('b') } });
+  });
 });
 
 describe('limits', () => {
@@ -311,6 +341,18 @@ describe('properties', () => {
       fc.property(streams, cutsOf, (input, cuts) => {
         const outcome = drive(new SseParser(), piecesOf(input, cuts));
         expect({ yields: outcome.yields, result: outcome.result }).toEqual(reference(input));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('feeds the same events as it yields, however the stream is split', () => {
+    fc.assert(
+      fc.property(streams, cutsOf, (input, cuts) => {
+        const parser = new SseParser();
+        const yields: unknown[] = [];
+        for (const piece of piecesOf(input, cuts)) parser.feed(piece, (event) => yields.push({ type: 'event', event }));
+        expect({ yields, result: parser.feed(EOF, () => {}) }).toEqual(reference(input));
       }),
       { numRuns: 500 },
     );

@@ -90,6 +90,23 @@ describe('requests', () => {
     expect(fromRequest.headers['x-session']).toBe('s');
   });
 
+  test('a path resolves as the URL standard says, however it is spelled: dot segments, backslashes, a host of its own', async () => {
+    const server = await echoServer();
+    await using session = new Session(`${server.origin}/api/`, { transport: tcp });
+    const host = server.origin.slice('http://'.length);
+    const cases: Array<[string, string, string]> = [
+      ['/a/../b?q#f', '/b?q', `${server.origin}/b?q#f`],
+      ['/x\\y z', '/x/y%20z', `${server.origin}/x/y%20z`],
+      [`//${host}/other`, '/other', `${server.origin}/other`],
+      [`/\\${host}/back`, '/back', `${server.origin}/back`],
+      [`/\t/${host}/tab`, '/tab', `${server.origin}/tab`],
+    ];
+    for (const [path, target, url] of cases) {
+      const response = await session.send({ path });
+      expect([path, response.json<Echo>().url, response.url]).toEqual([path, target, url]);
+    }
+  });
+
   test('an invalid request fails before any connection is opened', async () => {
     const server = await echoServer();
     await using session = new Session(server.origin, { transport: tcp });

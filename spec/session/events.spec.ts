@@ -193,3 +193,64 @@ describe('server-sent events', () => {
     expect(events.map((e) => e.data)).toEqual(['1', '2']);
   });
 });
+
+describe('forEach', () => {
+  test('calls back with every event, across reconnections, and resolves when the stream ends', async () => {
+    let requests = 0;
+    const server = await httpServer((_req, res) => {
+      requests++;
+      res.setHeader('content-type', 'text/event-stream');
+      if (requests === 1) res.end('id: 1\ndata: one\n\ndata: two\n\n');
+      else if (requests === 2) res.end('data: three\n\n');
+      else {
+        res.statusCode = 204;
+        res.end();
+      }
+    });
+    await using session = new Session(server.origin, { transport: tcp });
+    const stream = session.events(undefined, { minRetry: 0, retry: 0 });
+    const got: string[] = [];
+    await stream.forEach((event) => void got.push(`${event.data}@${event.id}`));
+    expect(got).toEqual(['one@1', 'two@1', 'three@1']);
+    expect(requests).toBe(3);
+    await expect(stream.forEach(() => {})).rejects.toMatchObject({ code: 'ERR_STREAM_USED' });
+  });
+
+  test('returning false stops: the connection is closed, nothing is reconnected', async () => {
+    let closed = false;
+    const server = await httpServer((req, res) => {
+      req.socket.on('close', () => (closed = true));
+      res.setHeader('content-type', 'text/event-stream');
+      res.write('data: 1\n\ndata: 2\n\n');
+    });
+    await using session = new Session(server.origin, { transport: tcp });
+    const got: string[] = [];
+    await session.events().forEach((event) => got.push(event.data) < 1);
+    expect(got).toEqual(['1']);
+    await until(() => closed);
+    await tick(20);
+    expect(server.sockets).toHaveLength(1);
+  });
+
+  test('waits for a callback’s promise before the next event; a throw rejects and closes the connection', async () => {
+    let closed = false;
+    const server = await httpServer((req, res) => {
+      req.socket.on('close', () => (closed = true));
+      res.setHeader('content-type', 'text/event-stream');
+      res.write('data: 1\n\ndata: 2\n\ndata: 3\n\n');
+    });
+    await using session = new Session(server.origin, { transport: tcp });
+    const log: string[] = [];
+    const error = await rejection(
+      session.events().forEach(async (event) => {
+        log.push(`start ${event.data}`);
+        await tick(5);
+        log.push(`end ${event.data}`);
+        if (event.data === '2') throw new Error('consumer failed');
+      }),
+    );
+    expect(error.message).toBe('consumer failed');
+    expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+    await until(() => closed);
+  });
+});

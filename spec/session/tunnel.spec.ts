@@ -6,6 +6,7 @@
 import { InMemoryTransport } from '../../adapters/in-memory';
 import { ProxyError } from '../../lib/message/errors';
 import { parseProxy } from '../../lib/session/proxy';
+import { Deadlines } from '../../lib/session/deadlines';
 import { RequestGuard } from '../../lib/session/timeouts';
 import { openTunnel } from '../../lib/session/tunnel';
 import { USER_AGENT } from '../../lib/session/version';
@@ -22,7 +23,7 @@ function pair(split: (typeof SPLITS)[number]): [InMemoryTransport, InMemoryTrans
 }
 
 function context(): { guard: RequestGuard; clock: typeof systemClock; protocol: undefined } {
-  return { guard: new RequestGuard(systemClock, {}, [], new Set()), clock: systemClock, protocol: undefined };
+  return { guard: new RequestGuard(new Deadlines(systemClock), {}, [], new Set()), clock: systemClock, protocol: undefined };
 }
 
 describe.each(SPLITS)('openTunnel, the proxy answering %s', (split) => {

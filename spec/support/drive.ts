@@ -27,10 +27,18 @@ export interface Outcome {
 
 /**
  * Drives a protocol to the end, feeding `pieces` one per read, then EOF (if `eof`). Writes are taken as
- * sent. Fails the test if the protocol asks to read after EOF, or takes more than a bounded number of steps.
+ * sent. Fails the test if the protocol asks to read after EOF, or takes more than a bounded number of steps,
+ * or if bytes it handed out (a `data` yield) change afterwards. Each piece is fed as a copy: an input belongs
+ * to the protocol once given (it may move bytes it has not handed out, as the chunked decoder does).
  */
 export function drive<Y extends { type: string }, R>(protocol: Protocol<Y, R>, pieces: Uint8Array[], eof = true): Outcome {
   const outcome: Outcome = { yields: [], data: '' };
+  const handedOut: Array<{ bytes: Uint8Array; text: string }> = [];
+  const checkHandedOut = () => {
+    for (const { bytes, text } of handedOut) {
+      if (latin1(bytes) !== text) throw new Error(`bytes handed out as ${JSON.stringify(text)} changed later to ${JSON.stringify(latin1(bytes))}`);
+    }
+  };
   let next = 0;
   let sentEof = false;
   let input: Input = undefined;
@@ -42,22 +50,26 @@ export function drive<Y extends { type: string }, R>(protocol: Protocol<Y, R>, p
     } catch (error) {
       const e = error as ErrorSummary;
       outcome.error = { name: e.name, code: e.code, offset: e.offset };
+      checkHandedOut();
       return outcome;
     }
     input = undefined;
     if (step.done) {
       outcome.result = step.value;
       outcome.unread = pieces.slice(next).map(latin1).join('');
+      checkHandedOut();
       return outcome;
     }
     const y = step.value as Y & { bytes?: Uint8Array };
     if (y.type === 'read') {
       if (sentEof) throw new Error('protocol asked to read after EOF');
-      if (next < pieces.length) input = pieces[next++];
+      if (next < pieces.length) input = pieces[next++].slice();
       else if (eof) { input = EOF; sentEof = true; }
-      else { outcome.yields.push({ type: 'read' }); return outcome; }
+      else { outcome.yields.push({ type: 'read' }); checkHandedOut(); return outcome; }
     } else if (y.type === 'data') {
-      outcome.data += latin1(y.bytes!);
+      const text = latin1(y.bytes!);
+      outcome.data += text;
+      handedOut.push({ bytes: y.bytes!, text });
     } else if (y.type !== 'write') {
       outcome.yields.push(y);
     }
