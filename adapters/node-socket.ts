@@ -206,7 +206,7 @@ export class SocketTransport implements Transport {
 /** How to wait for a socket to open. */
 /** What {@link whenOpen} waits for and how: the peer's name, the timers, the abort signal and the bounds. */
 export interface SocketOpening {
-  /** The peer as error messages name it (`host:port`, see {@link formatPeer}). */
+  /** The peer as error messages name it (`host:port`, as `peerName()` writes it). */
   peer: string;
   /** Arms the connect and TLS timeouts (a ManualClock in tests). */
   clock: Clock;
