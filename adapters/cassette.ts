@@ -11,28 +11,52 @@ export type CassetteEncoding = 'latin1' | 'base64';
 
 /** One recorded event, in the order it happened. */
 export type CassetteEvent =
-  /** Bytes handed to `write()` (one event per call). */
-  | { type: 'write'; data: string }
-  /** Bytes returned by one `read()` (one event per call: the read boundaries). */
-  | { type: 'read'; data: string }
-  /** `read()` returned `null`: the peer closed. */
-  | { type: 'end' }
-  /** `read()` rejected. */
-  | { type: 'error'; code: string; message: string }
-  /** `close()` was called (informational). */
-  | { type: 'close' };
+  | {
+      /** Bytes handed to `write()` (one event per call). */
+      type: 'write';
+      /** The bytes written, spelled as the cassette's `encoding` says. */
+      data: string;
+    }
+  | {
+      /** Bytes returned by one `read()` (one event per call: the read boundaries). */
+      type: 'read';
+      /** The bytes read, spelled as the cassette's `encoding` says. */
+      data: string;
+    }
+  | {
+      /** `read()` returned `null`: the peer closed. */
+      type: 'end';
+    }
+  | {
+      /** `read()` rejected. */
+      type: 'error';
+      /** The error's `code` (such as `'ERR_CONNECTION_RESET'`); replay rejects with a TransportError of this code. */
+      code: string;
+      /** The error's message; the replay's message is `Replayed: ` and this. */
+      message: string;
+    }
+  | {
+      /** `close()` was called (informational). */
+      type: 'close';
+    };
 
 /** A recording of one transport's exchange; plain JSON. */
 export interface Cassette {
+  /** Always `'io-http-cassette'`: what marks the JSON as a cassette. */
   format: 'io-http-cassette';
+  /** The format's version; only 1 exists. */
   version: 1;
   /** How `data` strings encode bytes. */
   encoding: CassetteEncoding;
   /** The URL the transport was opened for, when known. */
   url?: string;
+  /** Whether the recorded transport carried TLS; the replay reports the same. */
   secure: boolean;
+  /** The recorded peer's address, reported again by the replay. */
   remoteAddress?: string;
+  /** The recorded peer's port, reported again by the replay. */
   remotePort?: number;
+  /** What happened on the transport, in order. */
   events: CassetteEvent[];
 }
 // No Buffer: cassettes work in any runtime with atob/btoa.

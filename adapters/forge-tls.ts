@@ -248,6 +248,7 @@ async function handshake(inner: Transport, config: ForgeConfig, options: Transpo
 /* The factory                                                                                              */
 /* ------------------------------------------------------------------------------------------------------ */
 
+/** Settings of a {@link ForgeTls} factory, for every connection it opens. */
 export interface ForgeTlsOptions {
   /**
    * Opens the connection TLS runs over, given the same URL (`https:` → port 443 by default). Default: NodeTcp

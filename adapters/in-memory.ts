@@ -127,7 +127,12 @@ export class InMemoryTransport implements Transport {
   }
 
   /** Bytes this end has read, and written. */
-  get stats(): { bytesRead: number; bytesWritten: number } {
+  get stats(): {
+    /** Bytes returned by `read()` on this end. */
+    bytesRead: number;
+    /** Bytes passed to `write()` on this end. */
+    bytesWritten: number;
+  } {
     return { bytesRead: this.bytesRead, bytesWritten: this.bytesWritten };
   }
 

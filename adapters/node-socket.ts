@@ -205,16 +205,25 @@ export class SocketTransport implements Transport {
 }
 
 /** How to wait for a socket to open. */
+/** What {@link whenOpen} waits for and how: the peer's name, the timers, the abort signal and the bounds. */
 export interface SocketOpening {
+  /** The peer as error messages name it (`host:port`, as `peerName()` writes it). */
   peer: string;
+  /** Arms the connect and TLS timeouts (a ManualClock in tests). */
   clock: Clock;
+  /** Aborting it destroys the socket and rejects with an AbortError. */
   signal?: AbortSignal;
   /** Bounds the TCP connect (TimeoutError 'connect'). */
   connectMs?: number;
   /** The socket runs over a stream already open (TLS over a tunnel): no connect to wait for, the handshake starts at once. */
   connected?: boolean;
   /** For a TLS socket: the handshake after the connect, its bound (TimeoutError 'tls'), how its errors read. */
-  tls?: { ms?: number; toError: (error: Error) => Error };
+  tls?: {
+    /** Bounds the handshake, in ms (TimeoutError with phase `'tls'`); none when left out. */
+    ms?: number;
+    /** Turns a handshake error into the typed error to reject with (a TlsError). */
+    toError: (error: Error) => Error;
+  };
 }
 
 /**

@@ -19,6 +19,7 @@ const streams = {
 
 /** The formats `NodeZlibDecoder` decodes, in the order `Accept-Encoding` offers them. */
 export type NodeZlibFormat = keyof typeof streams;
+/** Every format node:zlib decodes here: `gzip`, `deflate`, `deflate-raw` and `br`, in the order `Accept-Encoding` offers them. */
 export const NODE_ZLIB_FORMATS = Object.keys(streams) as NodeZlibFormat[];
 
 /** Decodes one format with a node:zlib stream per body. */

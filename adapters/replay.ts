@@ -9,10 +9,13 @@ import { checkCassette, decodeBytes, type Cassette } from './cassette';
 
 /** What was written differs from the recording. `offset` counts bytes from the start of the written stream. */
 export class ReplayMismatchError extends TransportError {
+  /** Always `'ERR_REPLAY_MISMATCH'`. */
   declare readonly code: 'ERR_REPLAY_MISMATCH';
+  /** Byte offset in the written stream of the first byte that differs from the recording. */
   readonly offset: number;
-  /** Escaped excerpts of the recorded and the written bytes around `offset`. */
+  /** Escaped excerpt of the recorded bytes around `offset`. */
   readonly expected: string;
+  /** Escaped excerpt of the written bytes around `offset`. */
   readonly actual: string;
 
   constructor(offset: number, expected: string, actual: string, detail = '') {
@@ -47,6 +50,7 @@ export class ReplayTransport implements Transport {
   readonly ownedReads = true;
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
+  /** The cassette being played, as checked when the transport was made. */
   readonly cassette: Cassette;
   private readonly expected: Uint8Array;
   private readonly reads: ReplayRead[] = [];
@@ -94,7 +98,18 @@ export class ReplayTransport implements Transport {
   }
 
   /** Bytes written so far, and whether every recorded read and write has been played. */
-  get progress(): { written: number; expected: number; reads: number; recordedReads: number; done: boolean } {
+  get progress(): {
+    /** Bytes written so far. */
+    written: number;
+    /** Bytes the recording wrote in all. */
+    expected: number;
+    /** Recorded reads played so far. */
+    reads: number;
+    /** Reads in the recording. */
+    recordedReads: number;
+    /** Whether every recorded write and read has been played. */
+    done: boolean;
+  } {
     return {
       written: this.written,
       expected: this.expected.length,

@@ -24,10 +24,13 @@ export function basicCredentials(user: string, pass: string): string {
 
 /** Basic credentials, validated once; `authorization()` gives the field value. */
 export class BasicAuth {
+  /** The auth scheme, always `'Basic'`. */
   readonly scheme = 'Basic';
+  /** The user-id, as given; the password is kept only inside the encoded field value. */
   readonly user: string;
   readonly #value: string;
 
+  /** Validates and encodes the credentials once; throws `UsageError` `'ERR_INVALID_CREDENTIALS'` as {@link basicCredentials} does. */
   constructor(user: string, pass: string) {
     this.#value = basicCredentials(user, pass);
     this.user = user;
@@ -43,14 +46,24 @@ export class BasicAuth {
     return headers.set(proxy ? 'Proxy-Authorization' : 'Authorization', this.#value);
   }
 
+  /** A readable description with the secret replaced by a placeholder; safe to log. */
   toString(): string {
     return `BasicAuth { user: ${quote(this.user)}, pass: '${REDACTED}' }`;
   }
 
-  toJSON(): { scheme: 'Basic'; user: string; pass: string } {
+  /** A JSON-safe view for logs, with the password redacted. */
+  toJSON(): {
+    /** Always `'Basic'`. */
+    scheme: 'Basic';
+    /** The user-id, as given. */
+    user: string;
+    /** A placeholder, never the password. */
+    pass: string;
+  } {
     return { scheme: 'Basic', user: this.user, pass: REDACTED };
   }
 
+  /** What Node's `util.inspect` and `console.log` show: the same redacted text as `toString()`. */
   [INSPECT_CUSTOM](): string {
     return this.toString();
   }

@@ -19,9 +19,11 @@ export function bearerCredentials(token: string): string {
 
 /** A Bearer token, validated once; `authorization()` gives the field value. */
 export class BearerAuth {
+  /** The auth scheme, always `'Bearer'`. */
   readonly scheme = 'Bearer';
   readonly #value: string;
 
+  /** Validates the token once; throws `UsageError` `'ERR_INVALID_CREDENTIALS'` as {@link bearerCredentials} does. */
   constructor(token: string) {
     this.#value = bearerCredentials(token);
   }
@@ -36,14 +38,22 @@ export class BearerAuth {
     return headers.set(proxy ? 'Proxy-Authorization' : 'Authorization', this.#value);
   }
 
+  /** A readable description with the secret replaced by a placeholder; safe to log. */
   toString(): string {
     return `BearerAuth { token: '${REDACTED}' }`;
   }
 
-  toJSON(): { scheme: 'Bearer'; token: string } {
+  /** A JSON-safe view for logs, with the token redacted. */
+  toJSON(): {
+    /** Always `'Bearer'`. */
+    scheme: 'Bearer';
+    /** A placeholder, never the token. */
+    token: string;
+  } {
     return { scheme: 'Bearer', token: REDACTED };
   }
 
+  /** What Node's `util.inspect` and `console.log` show: the same redacted text as `toString()`. */
   [INSPECT_CUSTOM](): string {
     return this.toString();
   }

@@ -29,6 +29,7 @@ export function wellKnownUrl(base: string | URL, name: string): URL {
   return url;
 }
 
+/** How {@link WellKnownDiscovery} builds and runs its GET request. */
 export interface WellKnownOptions<Y, R> {
   /** Fields added to the GET request (such as `Accept: application/json`). */
   headers?: HeadersInit;
@@ -40,7 +41,10 @@ export interface WellKnownOptions<Y, R> {
 }
 
 /** What discovery completes with: everything the inner protocol returned, and the well-known URL. */
-export type WellKnownResult<R> = R & { url: URL };
+export type WellKnownResult<R> = R & {
+  /** The well-known URL requested. */
+  url: URL;
+};
 
 /**
  * Fetches a well-known resource: a GET of `wellKnownUrl(base, name)`, run by an inner HTTP/1.x protocol whose
@@ -48,7 +52,13 @@ export type WellKnownResult<R> = R & { url: URL };
  * `keepAlive`, `remaining`, `redirect` for Http1 protocols) and `url`. Any status is a result, not an error:
  * the caller decides what a 404 means, and whether to follow a redirect.
  */
-export class WellKnownDiscovery<Y = Http1Yield, R extends { response: HttpResponse } = Http1Result> extends Protocol<Y, WellKnownResult<R>> {
+export class WellKnownDiscovery<
+  Y = Http1Yield,
+  R extends {
+    /** The final response. */
+    response: HttpResponse;
+  } = Http1Result,
+> extends Protocol<Y, WellKnownResult<R>> {
   /** The well-known URL requested. */
   readonly url: URL;
   /** The GET request sent. */

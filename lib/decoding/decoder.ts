@@ -8,5 +8,6 @@ import type { ByteSource } from './byte-source';
  * error: the session reports it as a ContentDecodingError); an error of the encoded source passes through.
  */
 export interface ContentDecoder {
+  /** Wraps `encoded` (the body as received) in a source of its decoded bytes; reads nothing until pulled. */
   decode(encoded: ByteSource): ByteSource;
 }

@@ -23,6 +23,7 @@ export class DecoderRegistry {
     this.offer = undefined;
   }
 
+  /** Stops decoding `format` (case-insensitive): it leaves `Accept-Encoding`, and a body in it is handed on as received. */
   unregister(format: string): void {
     this.decoders.delete(format.toLowerCase());
     this.offer = undefined;

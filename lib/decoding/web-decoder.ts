@@ -24,9 +24,10 @@ const FED = Symbol('fed');
 
 /**
  * A decoder over the runtime's `DecompressionStream` (browsers, Deno, Bun, Node 18+): portable, for 'gzip',
- * 'deflate' and 'deflate-raw'.
+ * 'deflate' and 'deflate-raw'. Get them from {@link webDecoders}.
  */
 export class WebDecoder implements ContentDecoder {
+  /** @internal Made by {@link webDecoders}, which passes the runtime's `DecompressionStream`. */
   constructor(
     private readonly format: string,
     private readonly Stream: DecompressionStreamClass,

@@ -8,7 +8,9 @@
  * and its `Symbol.hasInstance` looks for that mark rather than for its own prototype, as undici does.
  */
 
+/** Options every io-http error accepts. */
 export interface HttpErrorOptions {
+  /** The error that led to this one; becomes the standard `Error.cause`. */
   cause?: unknown;
 }
 
@@ -27,6 +29,7 @@ export function brand(type: abstract new (...args: never[]) => HttpError, name: 
 
 /** Base of every io-http error. */
 export class HttpError extends Error {
+  /** Stable machine-readable code, such as `'ERR_TIMEOUT'`; narrowed per subclass. */
   readonly code: HttpErrorCode;
 
   /**
@@ -40,6 +43,7 @@ export class HttpError extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[key] === true;
   }
 
+  /** Makes an error with `code` and a human-readable `message`. */
   constructor(code: HttpErrorCode, message: string, options: HttpErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -59,9 +63,13 @@ export type ParseErrorCode =
 
 /** Malformed input: what was expected, where (byte offset from the start of the stream), and an escaped excerpt. */
 export class ParseError extends HttpError {
+  /** Which rule the input broke. */
   declare readonly code: ParseErrorCode;
+  /** Byte offset from the start of the stream where the bad input was seen. */
   readonly offset: number;
+  /** What the parser expected at `offset`, in words (for example `"CRLF line end"`). */
   readonly expected: string;
+  /** Up to 24 bytes either side of `offset`, with control and non-ASCII bytes escaped (`\r`, `\x00`). */
   readonly excerpt: string;
 
   constructor(code: ParseErrorCode, expected: string, offset: number, excerpt: string) {
@@ -84,9 +92,13 @@ export type LimitErrorCode =
 
 /** Input went past a configured limit. `status` is the code a server would answer with (431, 413): a hint. */
 export class LimitError extends HttpError {
+  /** Which limit was exceeded. */
   declare readonly code: LimitErrorCode;
+  /** The configured limit: bytes for a size, a count for `ERR_TOO_MANY_*`, decoded bytes per wire byte for the decoding ratio. */
   readonly limit: number;
+  /** Byte offset in the stream (in the decoded body for `ERR_DECODED_TOO_LARGE`) where the limit was passed. */
   readonly offset: number;
+  /** The status a server would answer such input with (431, 413 or 400); a hint, never sent. */
   readonly status: number;
 
   constructor(code: LimitErrorCode, what: string, limit: number, offset: number, status: number) {
@@ -103,7 +115,9 @@ export class LimitError extends HttpError {
  * error is the `cause`.
  */
 export class ContentDecodingError extends HttpError {
+  /** Always `'ERR_CONTENT_DECODING'`. */
   declare readonly code: 'ERR_CONTENT_DECODING';
+  /** The content codings being undone, in the order of the `Content-Encoding` field (for example `['gzip']`). */
   readonly encodings: readonly string[];
 
   constructor(encodings: readonly string[], detail: string, options: HttpErrorOptions = {}) {
@@ -114,7 +128,9 @@ export class ContentDecodingError extends HttpError {
 
 /** The peer closed the stream before the message was complete. */
 export class IncompleteMessageError extends HttpError {
+  /** Always `'ERR_INCOMPLETE_MESSAGE'`. */
   declare readonly code: 'ERR_INCOMPLETE_MESSAGE';
+  /** Byte offset from the start of the stream at which it ended. */
   readonly offset: number;
   /** What was being read when the stream ended: 'head', 'body', 'chunked body', 'trailers'. */
   readonly part: string;
@@ -153,6 +169,7 @@ export type UsageErrorCode =
 
 /** The API was used wrongly (a bad request, resuming a finished protocol, ...). Never caused by the peer. */
 export class UsageError extends HttpError {
+  /** What was used wrongly; `'ERR_USAGE'` when nothing more precise applies. */
   declare readonly code: UsageErrorCode;
 
   constructor(message: string, code: UsageErrorCode = 'ERR_USAGE') {
@@ -181,6 +198,7 @@ export type TransportErrorCode =
 
 /** The transport failed: connect refused, reset, DNS, ... The original error is the `cause`. */
 export class TransportError extends HttpError {
+  /** What failed; `'ERR_TRANSPORT'` when the transport could not name it. */
   declare readonly code: TransportErrorCode;
 
   constructor(message: string, options: HttpErrorOptions & { code?: TransportErrorCode } = {}) {
@@ -193,7 +211,9 @@ export type TlsFailure = 'expired' | 'not-yet-valid' | 'untrusted' | 'hostname' 
 
 /** TLS failed; `reason` says why in one word. */
 export class TlsError extends HttpError {
+  /** Always `'ERR_TLS'`. */
   declare readonly code: 'ERR_TLS';
+  /** Why the handshake failed, in one word (`'untrusted'`, `'hostname'`, `'expired'`, ...). */
   readonly reason: TlsFailure;
 
   constructor(reason: TlsFailure, message: string, options: HttpErrorOptions = {}) {
@@ -207,8 +227,11 @@ export type TimeoutPhase = 'connect' | 'tls' | 'headers' | 'bodyIdle' | 'total';
 
 /** A timeout fired; `phase` names which one. */
 export class TimeoutError extends HttpError {
+  /** Always `'ERR_TIMEOUT'`. */
   declare readonly code: 'ERR_TIMEOUT';
+  /** Which timeout fired: `'connect'`, `'tls'`, `'headers'`, `'bodyIdle'` or `'total'`. */
   readonly phase: TimeoutPhase;
+  /** The timeout that expired, in milliseconds. */
   readonly ms: number;
 
   constructor(phase: TimeoutPhase, ms: number) {
@@ -220,7 +243,9 @@ export class TimeoutError extends HttpError {
 
 /** The request was aborted through an AbortSignal; `reason` is the signal's reason. */
 export class AbortError extends HttpError {
+  /** Always `'ERR_ABORTED'`. */
   declare readonly code: 'ERR_ABORTED';
+  /** The `AbortSignal`'s `reason`, as given to `AbortController.abort()`; also the `cause`. */
   readonly reason: unknown;
 
   constructor(reason: unknown) {
@@ -239,6 +264,7 @@ export type RedirectErrorCode =
 
 /** A redirect could not be followed: too many hops, a downgrade to http, or `redirect: 'error'`. */
 export class RedirectError extends HttpError {
+  /** Why the redirect was not followed; `'ERR_REDIRECT'` for `redirect: 'error'`. */
   declare readonly code: RedirectErrorCode;
 
   constructor(message: string, code: RedirectErrorCode = 'ERR_REDIRECT') {
@@ -251,8 +277,11 @@ export type ProxyErrorCode = 'ERR_PROXY_AUTH_REQUIRED' | 'ERR_PROXY_CONNECT';
 
 /** A challenge of a `Proxy-Authenticate` field, as `challengesOf()` in lib/auth parses it. */
 export interface ProxyChallenge {
+  /** The auth scheme as sent, such as `'Basic'` or `'Digest'`. */
   scheme: string;
+  /** The challenge's `name=value` parameters, names in lower case (for example `realm`). */
   params: Record<string, string>;
+  /** The challenge's token68 form, for schemes that send one instead of parameters. */
   token68?: string;
 }
 
@@ -261,8 +290,11 @@ export interface ProxyChallenge {
  * (or a 401, which only the proxy can have sent), with its challenges (`Proxy-Authenticate`, or `WWW-Authenticate` on a 401); `ERR_PROXY_CONNECT` for any other status.
  */
 export class ProxyError extends HttpError {
+  /** `'ERR_PROXY_AUTH_REQUIRED'` for a 407 (or 401), `'ERR_PROXY_CONNECT'` for any other refusal. */
   declare readonly code: ProxyErrorCode;
+  /** The status code of the proxy's answer to CONNECT. */
   readonly status: number;
+  /** The proxy's authentication challenges; empty unless the code is `'ERR_PROXY_AUTH_REQUIRED'`. */
   readonly challenges: readonly ProxyChallenge[];
 
   constructor(code: ProxyErrorCode, message: string, status: number, challenges: readonly ProxyChallenge[] = []) {

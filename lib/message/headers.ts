@@ -3,8 +3,10 @@
  * Names and values are byte strings (one char per octet), as they were on the wire.
  */
 
+/** What a `Headers` can be made from: another `Headers` (copied), `[name, value]` pairs in order, or an object whose array values become repeated fields. */
 export type HeadersInit = Headers | Iterable<readonly [string, string]> | Record<string, string | readonly string[]>;
 
+/** Header fields in wire order with their received name casing; lookups by name ignore ASCII case. */
 export class Headers implements Iterable<[string, string]> {
   // Parallel arrays: allocation per field is just the two strings the parser already made.
   private readonly names: string[];
@@ -25,6 +27,7 @@ export class Headers implements Iterable<[string, string]> {
     }
   }
 
+  /** The number of field lines; a name that is repeated counts once per line. */
   get size(): number {
     return this.names.length;
   }
@@ -51,6 +54,7 @@ export class Headers implements Iterable<[string, string]> {
     return this;
   }
 
+  /** Whether at least one field has that name (compared ignoring ASCII case). */
   has(name: string): boolean {
     return this.indexOf(name) >= 0;
   }
@@ -81,6 +85,7 @@ export class Headers implements Iterable<[string, string]> {
     for (let i = 0; i < this.names.length; i++) yield [this.names[i], this.values[i]];
   }
 
+  /** Iterates `[name, value]` pairs in wire order, as {@link Headers.entries} does. */
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries();
   }

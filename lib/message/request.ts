@@ -5,19 +5,26 @@ import { UsageError } from './errors';
 /** A request body: bytes, a string (sent as UTF-8), or a stream of bytes (sent chunked on HTTP/1.1). */
 export type RequestBody = Uint8Array | string | AsyncIterable<Uint8Array>;
 
+/** Header fields and body for a new {@link HttpRequest}. */
 export interface HttpRequestInit {
+  /** Header fields to send, in this order. `Host` comes from the URL unless set; io-http adds the body framing (setting `Transfer-Encoding` throws `UsageError` `'ERR_INVALID_REQUEST'`). */
   headers?: HeadersInit;
+  /** The body; leave it out for none. A value of another type throws `UsageError` `'ERR_INVALID_BODY'`. */
   body?: RequestBody;
 }
 
 /** An HTTP request: method, absolute URL, header fields and an optional body. Validated when serialised. */
 export class HttpRequest {
+  /** The method as given, such as `'GET'`; sent as is (case matters). */
   readonly method: string;
+  /** The absolute URL the request targets. */
   readonly url: URL;
+  /** The request's header fields. */
   readonly headers: Headers;
   /** Bytes, or a stream; strings are encoded to UTF-8 on construction. */
   readonly body: Uint8Array | AsyncIterable<Uint8Array> | undefined;
 
+  /** Makes a request; throws `UsageError` `'ERR_INVALID_URL'` for a URL that is not absolute, `'ERR_INVALID_BODY'` for a body of another type. */
   constructor(method: string, url: string | URL, init: HttpRequestInit = {}) {
     this.method = method;
     this.url = absoluteUrl(url);
@@ -25,30 +32,37 @@ export class HttpRequest {
     this.body = requestBody(init.body);
   }
 
+  /** A GET request for `url`. */
   static get(url: string | URL, init?: HttpRequestInit): HttpRequest {
     return new HttpRequest('GET', url, init);
   }
 
+  /** A HEAD request for `url` (its response never has a body). */
   static head(url: string | URL, init?: HttpRequestInit): HttpRequest {
     return new HttpRequest('HEAD', url, init);
   }
 
+  /** A POST request for `url` with `body`. */
   static post(url: string | URL, body?: RequestBody, init: HttpRequestInit = {}): HttpRequest {
     return new HttpRequest('POST', url, { ...init, body });
   }
 
+  /** A PUT request for `url` with `body`. */
   static put(url: string | URL, body?: RequestBody, init: HttpRequestInit = {}): HttpRequest {
     return new HttpRequest('PUT', url, { ...init, body });
   }
 
+  /** A PATCH request for `url` with `body`. */
   static patch(url: string | URL, body?: RequestBody, init: HttpRequestInit = {}): HttpRequest {
     return new HttpRequest('PATCH', url, { ...init, body });
   }
 
+  /** A DELETE request for `url`. */
   static delete(url: string | URL, init?: HttpRequestInit): HttpRequest {
     return new HttpRequest('DELETE', url, init);
   }
 
+  /** An OPTIONS request for `url`. */
   static options(url: string | URL, init?: HttpRequestInit): HttpRequest {
     return new HttpRequest('OPTIONS', url, init);
   }

@@ -13,13 +13,21 @@ export function parseJson<T>(text: string): T {
   }
 }
 
+/** The parts of a new {@link HttpResponse}; for tests and for transports that build responses themselves. */
 export interface HttpResponseInit {
+  /** The HTTP version as received, such as `'1.1'`. */
   version: string;
+  /** The status code, 100–599. */
   status: number;
+  /** The reason phrase as received; may be empty. */
   reason: string;
+  /** The response's header fields. */
   headers: Headers;
+  /** The body bytes; empty when left out. */
   body?: Uint8Array;
+  /** Trailer fields after a chunked body; empty when left out. */
   trailers?: Headers;
+  /** The 1xx responses received before this one, in order; none when left out. */
   interim?: HttpResponse[];
 }
 
@@ -27,10 +35,13 @@ export interface HttpResponseInit {
 export class HttpResponse {
   /** The version as received, such as '1.1'. */
   readonly version: string;
+  /** The status code, 100–599. */
   readonly status: number;
   /** The reason phrase as received (a byte string). */
   readonly reason: string;
+  /** The response's header fields, in wire order. */
   readonly headers: Headers;
+  /** The whole body, de-chunked; empty for HEAD, 1xx, 204 and 304. A Session may have undone its `Content-Encoding` (see `SessionResponse.decodedEncodings`). */
   body: Uint8Array;
   /** Trailer fields of a chunked body; empty when there were none. */
   trailers: Headers;

@@ -16,15 +16,21 @@ const reasons: Record<number, string> = {
   504: 'Gateway Timeout', 505: 'HTTP Version Not Supported',
 };
 
+/** Helpers for status codes: the standard reason phrase and the class (1xx–5xx) a code belongs to. */
 export const StatusCode = {
   /** The standard reason phrase, or '' for an unregistered code. */
   reason(status: number): string {
     return reasons[status] ?? '';
   },
+  /** Whether `status` is 1xx (100–199). */
   isInformational: (status: number): boolean => status >= 100 && status < 200,
+  /** Whether `status` is 2xx (200–299). */
   isSuccess: (status: number): boolean => status >= 200 && status < 300,
+  /** Whether `status` is 3xx (300–399), including 304, which is not a redirect to follow. */
   isRedirection: (status: number): boolean => status >= 300 && status < 400,
+  /** Whether `status` is 4xx (400–499). */
   isClientError: (status: number): boolean => status >= 400 && status < 500,
+  /** Whether `status` is 5xx (500–599). */
   isServerError: (status: number): boolean => status >= 500 && status < 600,
   /** The statuses whose `Location` the client may follow. */
   isRedirect: (status: number): boolean =>

@@ -11,10 +11,13 @@ import { EOF, type Input, Protocol, READ, type ReadYield, type Step } from './pr
  * (the framing between the chunks removed in place).
  */
 export interface DataYield {
+  /** Always `'data'`. */
   type: 'data';
+  /** The body bytes: a view into the input given (no copy), so reusing that input's memory changes them. */
   bytes: Uint8Array;
 }
 
+/** What a chunked body completes with. */
 export interface ChunkedResult {
   /** The trailer section; empty when there was none. */
   trailers: Headers;
@@ -22,6 +25,7 @@ export interface ChunkedResult {
   remaining: Uint8Array;
 }
 
+/** Options of a {@link ChunkedDecoder}: limits (see {@link HttpLimits}), leniencies (see {@link Leniency}) and the start offset. */
 export interface ChunkedDecoderOptions extends Partial<HttpLimits>, Partial<Leniency> {
   /** Stream offset of the first byte, so errors report positions in the whole stream. */
   offset?: number;

@@ -8,10 +8,24 @@ import type { ReceiveBuffer } from './receive-buffer';
 
 /** How the response body is delimited (RFC 9112 §6.3). */
 export type Framing =
-  | { kind: 'none' }
-  | { kind: 'length'; length: number }
-  | { kind: 'chunked' }
-  | { kind: 'close' };
+  | {
+      /** No body: the response to HEAD, a 1xx, 204 or 304. */
+      kind: 'none';
+    }
+  | {
+      /** A `Content-Length` body. */
+      kind: 'length';
+      /** The body's size in bytes. */
+      length: number;
+    }
+  | {
+      /** A `Transfer-Encoding: chunked` body. */
+      kind: 'chunked';
+    }
+  | {
+      /** The body runs until the server closes the connection, which then cannot be reused. */
+      kind: 'close';
+    };
 
 /**
  * Digits, at most 15 of them significant: a length below 2^53 that needs no further checks. Leading zeros do

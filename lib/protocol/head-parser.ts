@@ -14,8 +14,11 @@ const HTAB = 0x09;
 
 /** What the status line said. */
 export interface StatusLine {
+  /** The HTTP version, such as `'1.1'`. */
   version: string;
+  /** The status code, 100–599. */
   status: number;
+  /** The reason phrase as received (a byte string); may be empty. */
   reason: string;
 }
 
@@ -25,7 +28,9 @@ export interface StatusLine {
  * across reads is carried over, complete lines are parsed where they lie.
  */
 export class HeadParser {
+  /** The field lines parsed so far, in wire order (obs-fold lines unfolded when allowed). */
   readonly headers = new Headers();
+  /** The status line, once parsed; always undefined for a trailer section. */
   statusLine: StatusLine | undefined;
 
   private carry: Uint8Array = EMPTY;

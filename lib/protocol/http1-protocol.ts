@@ -41,7 +41,9 @@ export { requestBodyWriter, type BodyWriter } from './request-writer';
 
 /** The response head is in (streaming mode): its body follows as `data` yields. */
 export interface HeadYield {
+  /** Always `'head'`. */
   type: 'head';
+  /** The response's status line and fields; its `body` stays empty, as the body comes in `data` yields. */
   response: HttpResponse;
 }
 
@@ -50,26 +52,34 @@ export interface HeadYield {
  * resume with `undefined` and the body is sent anyway.
  */
 export interface AwaitContinueYield {
+  /** Always `'await-continue'`. */
   type: 'await-continue';
 }
 
 /** The request body is a stream: write it now (framed by `requestBodyWriter(request, chunked)`), then resume. */
 export interface SendBodyYield {
+  /** Always `'send-body'`. */
   type: 'send-body';
+  /** Whether to frame the body in chunks (HTTP/1.1 without a Content-Length) or send it as is. */
   chunked: boolean;
 }
 
+/** What an HTTP/1.x protocol can ask of its caller before it completes. */
 export type Http1Yield = WriteYield | ReadYield | AwaitContinueYield | SendBodyYield | HeadYield | DataYield;
 
+/** What an HTTP/1.x exchange completes with. */
 export interface Http1Result {
+  /** The final (non-1xx) response; its body is empty in streaming mode, where it came in `data` yields. */
   response: HttpResponse;
   /** Whether the connection may carry another request. */
   keepAlive: boolean;
   /** Bytes received after this response (the start of the next one, or of the upgraded protocol). */
   remaining: Uint8Array;
+  /** Where the response redirects to, for a 301, 302, 303, 307 or 308 with a valid `Location`. */
   redirect?: Redirect;
 }
 
+/** Options of an HTTP/1.x protocol: limits (see {@link HttpLimits}), leniencies (see {@link Leniency}), streaming and the request-target. */
 export interface Http1Options extends Partial<HttpLimits>, Partial<Leniency> {
   /** Yield the head, then each body piece, instead of one complete response. */
   stream?: boolean;
@@ -107,13 +117,21 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
   /** The version written in the request line. */
   abstract readonly version: '1.0' | '1.1';
 
+  /** The limits in force: the options' ones, defaults for the rest. */
   protected readonly limits: HttpLimits;
+  /** The leniencies in force: the options' ones, defaults for the rest. */
   protected readonly leniency: Leniency;
   private readonly received = new ReceiveBuffer();
   private state: State = WRITE_HEAD;
 
+  /**
+   * @param request the request to send; checked when its head is written (UsageError `'ERR_INVALID_REQUEST'`, ...)
+   * @param options limits, leniencies, streaming mode and request-target
+   */
   constructor(
+    /** The request this exchange sends. */
     readonly request: HttpRequest,
+    /** The options as given. */
     protected readonly options: Http1Options = {},
   ) {
     super();
@@ -121,6 +139,7 @@ export abstract class Http1Protocol extends Protocol<Http1Yield, Http1Result> {
     this.leniency = resolveLeniency(options);
   }
 
+  /** @internal Runs the state machine; subclasses change the decisions below, not this. */
   protected advance(input: Input): Http1Step {
     this.received.take(input);
     for (;;) {

@@ -1,6 +1,7 @@
 import type { HttpRequest } from '../message/request';
 import { Http1Protocol, type Http1Options } from './http1-protocol';
 
+/** Options of {@link Http10Protocol}: those of every HTTP/1.x protocol, and `keepAlive`. */
 export interface Http10Options extends Http1Options {
   /** Ask the server to keep the connection open (`Connection: keep-alive`, a common HTTP/1.0 extension). */
   keepAlive?: boolean;

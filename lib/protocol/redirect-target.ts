@@ -4,7 +4,9 @@ import { StatusCode } from '../message/status';
 
 /** Where a redirect points; the session decides whether to follow it. */
 export interface Redirect {
+  /** The `Location` resolved against the request URL. */
   url: URL;
+  /** Whether `url` has the request URL's origin (scheme, host and port); credentials are not sent to another. */
   sameOrigin: boolean;
 }
 

@@ -72,7 +72,12 @@ export function isChunkedRequest(request: HttpRequest): boolean {
  * its own write), `end` those that end the body. Acts on the `send-body` yield.
  */
 export interface BodyWriter {
+  /**
+   * The bytes to write for one body piece, in order. Throws UsageError `'ERR_INVALID_BODY'` for a piece that is not
+   * a Uint8Array, `'ERR_BODY_LENGTH_MISMATCH'` past the declared Content-Length.
+   */
   write(piece: Uint8Array): Uint8Array[];
+  /** The bytes that end the body (the last chunk when chunked). Throws UsageError `'ERR_BODY_LENGTH_MISMATCH'` when fewer bytes than the declared Content-Length were written. */
   end(): Uint8Array[];
 }
 

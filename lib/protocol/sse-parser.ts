@@ -13,14 +13,25 @@ export interface SseEvent {
   retry: number | undefined;
 }
 
-export type SseYield = ReadYield | { type: 'event'; event: SseEvent };
+/** What the SSE parser asks of its caller: more bytes, or to take one event. */
+export type SseYield =
+  | ReadYield
+  | {
+      /** Always `'event'`. */
+      type: 'event';
+      /** The event dispatched. */
+      event: SseEvent;
+    };
 
 /** What the stream left behind, for reconnecting: the `Last-Event-ID` to send and the delay to wait. */
 export interface SseResult {
+  /** The last event ID, to send as `Last-Event-ID`; '' for none. */
   lastEventId: string;
+  /** The reconnection time in ms a `retry` field set, or undefined if none did. */
   retry: number | undefined;
 }
 
+/** Limits and the starting event ID of an {@link SseParser}. */
 export interface SseParserOptions {
   /** Most bytes in one line, not counting its line end. Default 1 MiB. */
   maxLineLength?: number;

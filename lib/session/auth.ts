@@ -2,7 +2,20 @@ import { basicCredentials } from '../auth/basic';
 import { bearerCredentials } from '../auth/bearer';
 
 /** Credentials a session sends as `Authorization`: Basic (RFC 7617) or Bearer (RFC 6750). */
-export type AuthOptions = { basic: { user: string; pass: string } } | { bearer: string };
+export type AuthOptions =
+  | {
+      /** Basic credentials; a `:` in `user` or control characters throw UsageError `'ERR_INVALID_CREDENTIALS'`. */
+      basic: {
+        /** The user-id. */
+        user: string;
+        /** The password. */
+        pass: string;
+      };
+    }
+  | {
+      /** A Bearer token (RFC 6750 b64token syntax), sent as `Authorization: Bearer <token>`. */
+      bearer: string;
+    };
 
 /** The `Authorization` value of `auth`; invalid credentials throw UsageError 'ERR_INVALID_CREDENTIALS'. */
 export function authorization(auth: AuthOptions): string {

@@ -5,6 +5,7 @@ import { EOF } from '../protocol/protocol';
 import { SseParser, type SseEvent } from '../protocol/sse-parser';
 import type { StreamingResponse } from './streaming-response';
 
+/** How `Session.events()` reconnects and parses; see docs/sse.md. */
 export interface EventStreamOptions {
   /** The `Last-Event-ID` of the first connection (default: none). */
   lastEventId?: string;
@@ -22,15 +23,19 @@ export interface EventStreamOptions {
    * iteration ends, or throws the error the last connection failed with.
    */
   maxReconnects?: number;
-  /** Limits of the event parser (default 1 MiB each). */
+  /** Most bytes in one line of the stream, not counting its line end (default 1 MiB); past it, LimitError 'ERR_SSE_TOO_LARGE'. */
   maxLineLength?: number;
+  /** Most bytes of one event's data (default 1 MiB); past it, LimitError 'ERR_SSE_TOO_LARGE'. */
   maxEventSize?: number;
 }
 
 /** The server did not answer with an event stream (status 200, `Content-Type: text/event-stream`). */
 export class EventStreamError extends HttpError {
+  /** Always `'ERR_SSE_BAD_RESPONSE'`. */
   declare readonly code: 'ERR_SSE_BAD_RESPONSE';
+  /** The status code the server answered with. */
   readonly status: number;
+  /** The response's `Content-Type`, as received; undefined when it had none. */
   readonly contentType: string | undefined;
 
   constructor(status: number, contentType: string | undefined) {
@@ -65,7 +70,14 @@ export type EventCallback = (event: SseEvent) => unknown;
 
 /** The iterator of an event stream: `return()` (what leaving a loop calls) closes the connection. */
 export interface EventIterator extends AsyncIterator<SseEvent, undefined> {
+  /**
+   * The next event, or `done` once the stream has ended (a 204, or reconnections that bring no event). Rejects
+   * with EventStreamError for a response that is not an event stream, at once with an error a reconnection
+   * cannot cure (an AbortError, a LimitError, ...), and with the last TransportError, IncompleteMessageError or
+   * TimeoutError when the reconnections are used up.
+   */
   next(): Promise<IteratorResult<SseEvent, undefined>>;
+  /** Stops the stream: closes the connection, and no reconnection follows. */
   return(): Promise<IteratorResult<SseEvent, undefined>>;
 }
 
@@ -112,6 +124,7 @@ export class EventStream implements AsyncIterable<SseEvent> {
   /** Stopped by the consumer, or ended: no more reads, no reconnection. */
   private over = false;
 
+  /** @internal Made by `Session.events()`. */
   constructor(
     private readonly source: EventStreamSource,
     private readonly options: EventStreamOptions = {},
@@ -123,6 +136,7 @@ export class EventStream implements AsyncIterable<SseEvent> {
     this.maxRetry = options.maxRetry ?? 60_000;
   }
 
+  /** The events, across reconnections. Throws UsageError 'ERR_STREAM_USED' when the stream was already consumed. */
   [Symbol.asyncIterator](): EventIterator {
     this.take();
     const batch: SseEvent[] = [];

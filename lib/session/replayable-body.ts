@@ -6,10 +6,12 @@
 export class ReplayableBody implements AsyncIterable<Uint8Array> {
   /** `length`: the body's size in bytes, sent as its Content-Length. `open`: a fresh read of it. */
   constructor(
+    /** The body's size in bytes, sent as its Content-Length. */
     readonly length: number,
     private readonly open: () => AsyncIterator<Uint8Array>,
   ) {}
 
+  /** Reads the body from its start, afresh each time. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     return this.open();
   }

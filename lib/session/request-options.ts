@@ -23,6 +23,7 @@ export interface RequestOptions {
   url?: string | URL;
   /** Parameters merged into the URL's query: they replace the URL's parameters of the same names. */
   query?: QueryInit;
+  /** Fields of this request; they replace the session's `headers` fields of the same names. */
   headers?: HeadersInit;
   /**
    * A string (UTF-8, `text/plain;charset=UTF-8`), bytes, a `Blob`, `URLSearchParams`, `FormData` (multipart), a
@@ -44,7 +45,9 @@ export interface RequestOptions {
   maxDecodedRatio?: number;
   /** Credentials for this request only, in place of the session's. */
   auth?: AuthOptions;
+  /** What to do with redirects for this request, in place of the session's `redirect`. */
   redirect?: RedirectMode;
+  /** Redirects followed at most for this request, in place of the session's `maxRedirects` (default 20). */
   maxRedirects?: number;
   /** This request's retry policy, in place of the session's (`false`: none). */
   retry?: RetryOption;

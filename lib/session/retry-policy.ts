@@ -7,6 +7,7 @@ import { CONNECTION_LOSS, IDEMPOTENT } from './retry';
 /** What `retry` takes: a number of retries (with the defaults below), options, or `false` (no retries). */
 export type RetryOption = number | RetryOptions | false;
 
+/** When and how often a session sends a request again; see "Retries" in docs/session.md. */
 export interface RetryOptions {
   /** Retries at most, after the first attempt (default 2). */
   limit?: number;
@@ -15,7 +16,14 @@ export interface RetryOptions {
   /** Response statuses that are retried (default 408, 429, 500, 502, 503, 504). */
   statuses?: readonly number[];
   /** The wait before retry n is `initial × factor^(n−1)`, at most `max`, with jitter (default 200 ms, 2, 10 s). */
-  backoff?: { initial?: number; factor?: number; max?: number };
+  backoff?: {
+    /** The wait before the first retry, in ms (default 200). */
+    initial?: number;
+    /** What each later wait is multiplied by (default 2). */
+    factor?: number;
+    /** The longest wait, in ms (default 10000). */
+    max?: number;
+  };
   /** The longest `Retry-After` waited for (default 60 s); a response asking for more is returned as it is. */
   maxRetryAfter?: number;
 }

@@ -20,6 +20,7 @@ import type { TlsOptions, TransportFactory } from '../transport/transport';
  */
 export type ProtocolFactory = (request: HttpRequest, options: Http10Options) => Http1Protocol;
 
+/** Settings of a {@link Session}, for all its requests; unknown names throw UsageError `'ERR_UNKNOWN_OPTION'`. */
 export interface SessionOptions {
   /** The HTTP version to speak (default '1.1'). On '1.0' the session asks for keep-alive. */
   version?: '1.1' | '1.0';

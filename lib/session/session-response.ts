@@ -4,7 +4,9 @@ import type { Attempt } from './retry-policy';
 
 /** One redirect the session followed. */
 export interface RedirectHop {
+  /** The redirect's status code: 301, 302, 303, 307 or 308. */
   status: number;
+  /** The URL that answered with the redirect (not where it pointed). */
   url: string;
 }
 

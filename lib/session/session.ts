@@ -184,6 +184,7 @@ export class Session implements AsyncDisposable {
     await this.pool.close();
   }
 
+  /** What `await using` calls at the end of its block: {@link Session.close}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -17,10 +17,15 @@ const utf8Decoder = new TextDecoder();
  * or cancel it (`await using` does). Leaving a `for await` loop early cancels it, closing the connection.
  */
 export class StreamingResponse implements AsyncDisposable, ResponseFacts {
+  /** The HTTP version as received, such as `'1.1'`. */
   readonly version: string;
+  /** The status code, 100–599. */
   readonly status: number;
+  /** The reason phrase as received (a byte string); may be empty. */
   readonly reason: string;
+  /** The response's header fields, in wire order. */
   readonly headers: Headers;
+  /** The 1xx responses received before this one, in order. */
   readonly interim: HttpResponse[];
   /** As `SessionResponse.decodedEncodings`: the content codings undone from `body` (the headers are as received). */
   readonly decodedEncodings: readonly string[];
@@ -32,6 +37,7 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
   readonly body: AsyncIterable<Uint8Array>;
   private used = false;
 
+  /** @internal Made by `Session.stream()`. */
   constructor(
     private readonly head: HttpResponse,
     facts: ResponseFacts,
@@ -86,6 +92,7 @@ export class StreamingResponse implements AsyncDisposable, ResponseFacts {
     return this.source.cancel();
   }
 
+  /** What `await using` calls at the end of its block: {@link StreamingResponse.cancel}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.cancel();
   }

@@ -9,25 +9,35 @@ export interface CallbackSocket {
   write(bytes: Uint8Array): number;
   /** Ends the connection. */
   end(): unknown;
-  /** Stops and restarts the 'data' callbacks, when the API can: the read backpressure. */
+  /** Stops the 'data' callbacks, when the API can: the read backpressure. */
   pause?(): unknown;
+  /** Restarts the 'data' callbacks after `pause()`. */
   resume?(): unknown;
 }
 
 /** The handlers a callback-style socket API calls, socket first (Bun's `socket` option of `Bun.connect()`). */
 export interface CallbackSocketHandlers {
+  /** The socket is connected: the transport keeps it to write to. */
   open(socket: CallbackSocket): void;
+  /** Bytes arrived; they are copied, so the API may reuse its buffer once this returns. */
   data(socket: CallbackSocket, bytes: Uint8Array): void;
+  /** The socket can take more: the rest of a pending write is given to it. */
   drain(socket: CallbackSocket): void;
+  /** The peer ended its side: reads return null once the queued bytes are read. */
   end(socket: CallbackSocket): void;
+  /** The socket closed; with an `error`, pending and later reads and writes fail with a TransportError. */
   close(socket: CallbackSocket, error?: unknown): void;
+  /** The socket failed: pending and later reads and writes fail with a TransportError. */
   error(socket: CallbackSocket, error: unknown): void;
 }
 
 /** Options of a CallbackSocketTransport. */
 export interface CallbackSocketTransportOptions {
+  /** True when the socket carries TLS (Bun's `tls: true`); default false. */
   secure?: boolean;
+  /** The peer's address, for messages and `Transport.remoteAddress`. */
   remoteAddress?: string;
+  /** The peer's port, for messages and `Transport.remotePort`. */
   remotePort?: number;
   /** Bytes received and not read yet before the socket is paused (default 64 KiB), if it can pause. */
   readHighWaterMark?: number;
@@ -51,6 +61,7 @@ export class CallbackSocketTransport implements Transport {
   readonly secure: boolean;
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
+  /** The callbacks to give the socket API, bound to this transport. */
   readonly handlers: CallbackSocketHandlers;
   private socket: CallbackSocket | undefined;
   private readonly highWaterMark: number;

@@ -5,7 +5,9 @@
 export interface Clock {
   /** Milliseconds since some fixed point. */
   now(): number;
+  /** Calls `callback` once, `ms` milliseconds from now; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels the timer of `handle` if it has not fired; any other value is ignored. */
   clearTimeout(handle: unknown): void;
   /** Optional: lets the runtime end while this timer is the only thing left (Node's `unref`). */
   unref?(handle: unknown): void;

@@ -17,6 +17,7 @@ export class TransportRegistry {
     this.schemes.set(normaliseScheme(scheme), factory);
   }
 
+  /** Removes the factory of `scheme` (case-insensitive); URLs of that scheme then fail with UsageError `'ERR_NO_TRANSPORT'`. */
   unregister(scheme: string): void {
     this.schemes.delete(normaliseScheme(scheme));
   }
@@ -26,6 +27,7 @@ export class TransportRegistry {
     this.names.set(name.toLowerCase(), factory);
   }
 
+  /** Removes the factory named `name` (case-insensitive); `transport: name` then fails with UsageError `'ERR_NO_TRANSPORT'`. */
   unregisterNamed(name: string): void {
     this.names.delete(name.toLowerCase());
   }

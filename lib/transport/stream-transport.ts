@@ -8,8 +8,11 @@ import type { Transport, TransportFactory, TransportOptions } from './transport'
  * `WebSocketStream` give one. `close`, when there is one, is the runtime's own (`conn.close()`, `socket.close()`).
  */
 export interface ByteStreams {
+  /** The bytes from the peer. */
   readonly readable: ReadableStream<Uint8Array>;
+  /** The bytes to the peer. */
   readonly writable: WritableStream<Uint8Array>;
+  /** The runtime's own close, called (and awaited) after the streams are cancelled and aborted; an error it throws is ignored. */
   close?(): unknown;
 }
 
@@ -17,7 +20,9 @@ export interface ByteStreams {
 export interface StreamTransportOptions {
   /** True when the streams carry TLS (Deno.connectTls, `connect(..., { secureTransport: 'on' })`). */
   secure?: boolean;
+  /** The peer's address, for messages and `Transport.remoteAddress`. */
   remoteAddress?: string;
+  /** The peer's port, for messages and `Transport.remotePort`. */
   remotePort?: number;
 }
 

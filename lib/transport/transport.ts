@@ -35,13 +35,17 @@ export interface Transport {
   readonly secure: boolean;
   /** The peer's address and port, when the transport knows them. */
   readonly remoteAddress?: string;
+  /** The peer's TCP port, when the transport knows it. */
   readonly remotePort?: number;
 }
 
 /** TLS settings, for the adapters that speak TLS. PEM strings or DER/PEM bytes. */
 export interface TlsOptions {
+  /** The CA certificates to trust; they replace the runtime's bundled roots (leave it out to use those). */
   ca?: string | Uint8Array | Array<string | Uint8Array>;
+  /** A client certificate (or its chain) to send, for servers that require one (mutual TLS). */
   cert?: string | Uint8Array;
+  /** The private key of `cert`, unencrypted. */
   key?: string | Uint8Array;
   /** The SNI and verification name; defaults to the URL host. */
   servername?: string;
@@ -53,9 +57,15 @@ export interface TlsOptions {
 
 /** What a factory is told when opening a transport. */
 export interface TransportOptions {
+  /** TLS settings, for factories that speak TLS; others ignore them. */
   tls?: TlsOptions;
   /** Connect and TLS handshake timeouts in milliseconds; a TimeoutError names the phase. */
-  timeouts?: { connect?: number; tls?: number };
+  timeouts?: {
+    /** Bounds opening the connection, in ms (TimeoutError with phase `'connect'`); none when left out. */
+    connect?: number;
+    /** Bounds the TLS handshake, in ms (TimeoutError with phase `'tls'`); none when left out. */
+    tls?: number;
+  };
   /** Timers for the timeouts above. */
   clock?: Clock;
   /** Aborting it cancels the open and rejects with an AbortError. */
@@ -64,6 +74,10 @@ export interface TransportOptions {
 
 /** Opens transports for URLs. */
 export interface TransportFactory {
+  /**
+   * Opens a transport to the host and port of `url`. Rejects with a TransportError (refused, DNS, unreachable,
+   * ...), a TlsError, a TimeoutError for `timeouts`, or an AbortError when `signal` aborts.
+   */
   open(url: URL, options: TransportOptions): Promise<Transport>;
   /**
    * Optional, for TLS factories: runs the factory's protocol over an already open transport (a proxy's CONNECT
