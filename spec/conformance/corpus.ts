@@ -148,6 +148,8 @@ export const corpus: Vector[] = [
   { name: 'HTTP/1.9', input: 'HTTP/1.9 200 OK\r\nContent-Length: 0\r\n\r\n', disagrees: 'minor-version' },
   { name: 'HTTP/2.0', input: 'HTTP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n', disagrees: 'other-major-version' },
   { name: 'HTTP/0.9', input: 'HTTP/0.9 200 OK\r\nContent-Length: 0\r\n\r\n', disagrees: 'other-major-version' },
+  // Found by the near-valid property run: two classes at once, the second seen only once the first is lifted.
+  { name: 'bare LF, then HTTP/0.9', input: '\nHTTP/0.9 200 OK\r\nContent-Length: 0\r\n\r\n', disagrees: 'bare-lf' },
   { name: 'HTTP/1', input: 'HTTP/1 200 OK\r\nContent-Length: 0\r\n\r\n' },
   { name: 'HTTP/1.10', input: 'HTTP/1.10 200 OK\r\nContent-Length: 0\r\n\r\n' },
   { name: 'HTTP/10.0', input: 'HTTP/10.0 200 OK\r\nContent-Length: 0\r\n\r\n' },
