@@ -102,6 +102,17 @@ function split(bytes, n) {
   return cuts.slice(1).map((end, i) => bytes.subarray(cuts[i], end));
 }
 
+/**
+ * A fresh Buffer holding `piece`, as a socket hands each read over. Both parsers get one per piece per run: the
+ * io-http protocol owns its input and may move bytes within it (a chunked body's framing is removed in place), so
+ * it must never see a piece again, and llhttp pays the same copy so that the ratio stays fair.
+ */
+function fresh(piece) {
+  const copy = Buffer.allocUnsafe(piece.length);
+  copy.set(piece);
+  return copy;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // io-http driver: one fresh Http11Protocol per response, exactly as a session drives it.
 
@@ -146,7 +157,7 @@ function ioParse(Proto, options, pieces, expected, check) {
         if (leftover.length > 0) {
           input = leftover;
           leftover = EMPTY;
-        } else input = pieces[next++];
+        } else input = fresh(pieces[next++]);
       } else {
         if (y.type === 'data') acc += y.bytes.length;
         input = undefined;
@@ -207,7 +218,7 @@ function llhttpDriver(buffered) {
     st.check = check;
     parser.initialize(HTTPParser.RESPONSE, {});
     for (let i = 0; i < pieces.length; i++) {
-      const n = parser.execute(pieces[i]);
+      const n = parser.execute(fresh(pieces[i]));
       if (typeof n !== 'number') throw n;
     }
     return st.acc;
