@@ -29,7 +29,7 @@ class CopiedReads implements Transport {
 
   async read(): Promise<Uint8Array | null> {
     const bytes = await this.inner.read();
-    // A new Uint8Array over a copy (a Node Buffer's slice() would be a view of the same memory).
+    // A new Uint8Array over a copy: some Uint8Array subclasses' slice() returns a view of the same memory.
     return bytes && new Uint8Array(bytes);
   }
 

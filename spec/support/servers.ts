@@ -3,6 +3,7 @@
  * connection it accepts, until `closeServers()` (run it in afterEach) closes them all. State is per module
  * instance, i.e. per test file. Made with it: a raw TCP server, a node:http server, a node:tls echo server.
  */
+import { once } from 'node:events';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -125,4 +126,21 @@ export function tlsEchoServer(cert: Pick<TestCert, 'certPem' | 'keyPem'>, option
   });
   server.on('tlsClientError', () => {});
   return listen(server, { scheme: 'https' });
+}
+
+/**
+ * A raw server that writes `total` bytes of 'b' in 64 KiB writes, honouring backpressure, then ends:
+ * `written()` tells how far it got, so a test can see a reader that stops reading stall it.
+ */
+export async function floodingServer(total: number): Promise<{ server: LoopbackServer; written: () => number }> {
+  let written = 0;
+  const server = await rawServer(async (socket) => {
+    const chunk = Buffer.alloc(64 * 1024, 0x62);
+    while (written < total && !socket.destroyed) {
+      written += chunk.length;
+      if (!socket.write(chunk)) await once(socket, 'drain');
+    }
+    socket.end();
+  });
+  return { server, written: () => written };
 }

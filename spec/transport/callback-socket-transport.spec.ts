@@ -6,7 +6,7 @@ import { CallbackSocketTransport } from '../../lib/transport/callback-socket-tra
 import { utf8 } from '../support/bytes';
 import { rejection } from '../support/failures';
 import { callbackSocket, destroySockets } from '../support/runtime-sockets';
-import { closeServer, closeServers, echoRequest, httpServer, listen, rawServer } from '../support/servers';
+import { closeServer, closeServers, echoRequest, floodingServer, httpServer, listen, rawServer } from '../support/servers';
 import { untilSteady } from '../support/time';
 import { closeTransports, readUntil, track } from '../support/transports';
 
@@ -75,17 +75,9 @@ describe('CallbackSocketTransport over a real callback-style socket', () => {
 
   test('read backpressure: past the mark the socket is paused, the peer stalls; then everything arrives', async () => {
     const total = 32 * 1024 * 1024;
-    let written = 0;
-    const server = await rawServer(async (socket) => {
-      const chunk = Buffer.alloc(64 * 1024, 0x62);
-      while (written < total && !socket.destroyed) {
-        written += chunk.length;
-        if (!socket.write(chunk)) await once(socket, 'drain');
-      }
-      socket.end();
-    });
+    const { server, written } = await floodingServer(total);
     const transport = await open(server.url);
-    expect(await untilSteady(() => written)).toBeLessThan(total);
+    expect(await untilSteady(written)).toBeLessThan(total);
     let received = 0;
     for (let chunk = await transport.read(); chunk; chunk = await transport.read()) received += chunk.length;
     expect(received).toBe(total);

@@ -7,7 +7,7 @@ import { StreamTransport } from '../../lib/transport/stream-transport';
 import { utf8 } from '../support/bytes';
 import { rejection } from '../support/failures';
 import { destroySockets, webStreams } from '../support/runtime-sockets';
-import { closeServer, closeServers, echoRequest, httpServer, listen, rawServer } from '../support/servers';
+import { closeServer, closeServers, echoRequest, floodingServer, httpServer, listen, rawServer } from '../support/servers';
 import { untilSteady } from '../support/time';
 import { closeTransports, readUntil, track } from '../support/transports';
 
@@ -91,17 +91,9 @@ describe('StreamTransport over web streams of a real socket', () => {
 
   test('read backpressure: an unread peer stalls, then everything arrives', async () => {
     const total = 32 * 1024 * 1024;
-    let written = 0;
-    const server = await rawServer(async (socket) => {
-      const chunk = Buffer.alloc(64 * 1024, 0x62);
-      while (written < total && !socket.destroyed) {
-        written += chunk.length;
-        if (!socket.write(chunk)) await once(socket, 'drain');
-      }
-      socket.end();
-    });
+    const { server, written } = await floodingServer(total);
     const transport = await open(server.url);
-    const stalled = await untilSteady(() => written);
+    const stalled = await untilSteady(written);
     expect(stalled).toBeLessThan(total);
     let received = 0;
     for (let chunk = await transport.read(); chunk; chunk = await transport.read()) received += chunk.length;
