@@ -41,7 +41,7 @@ export class SocketTransport implements Transport {
   readonly ownedReads = true;
   private readonly socket: net.Socket;
   private readonly highWaterMark: number;
-  private readonly peerName: string | undefined;
+  private readonly givenPeer: string | undefined;
   private readonly queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private paused = false;
@@ -60,7 +60,7 @@ export class SocketTransport implements Transport {
     this.socket = socket;
     this.secure = secure;
     this.highWaterMark = Math.max(1, options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK);
-    this.peerName = options.peer;
+    this.givenPeer = options.peer;
     this.address = socket.remoteAddress;
     this.port = socket.remotePort;
     this.closedPromise = new Promise<void>((resolve) => {
@@ -160,7 +160,7 @@ export class SocketTransport implements Transport {
   }
 
   private peer(): string {
-    return this.peerName ?? peerName(this.remoteAddress, this.remotePort);
+    return this.givenPeer ?? peerName(this.remoteAddress, this.remotePort);
   }
 
   private onData(chunk: Buffer): void {

@@ -11,6 +11,17 @@ import { tick, until } from '../support/time';
 
 afterEach(closeServers);
 
+/** An event stream that sends `text` and stays open; `closed()` tells whether the client closed its connection. */
+async function openStream(text: string) {
+  let isClosed = false;
+  const server = await httpServer((req, res) => {
+    req.socket.on('close', () => (isClosed = true));
+    res.setHeader('content-type', 'text/event-stream');
+    res.write(text);
+  });
+  return { server, closed: () => isClosed };
+}
+
 /** Collects events in the background until `stop` says so (then leaves the loop). */
 function collect(iterable: AsyncIterable<SseEvent>, stop: (events: SseEvent[]) => boolean = () => false) {
   const events: SseEvent[] = [];
@@ -114,17 +125,12 @@ describe('server-sent events', () => {
   });
 
   test('leaving the loop closes the connection and does not reconnect', async () => {
-    let closed = false;
-    const server = await httpServer((req, res) => {
-      req.socket.on('close', () => (closed = true));
-      res.setHeader('content-type', 'text/event-stream');
-      res.write('data: 1\n\ndata: 2\n\n');
-    });
+    const { server, closed } = await openStream('data: 1\n\ndata: 2\n\n');
     await using session = new Session(server.origin, { transport: tcp });
     const { events, done } = collect(session.events(), () => true);
     await done;
     expect(events.map((e) => e.data)).toEqual(['1']);
-    await until(() => closed);
+    await until(closed);
     await tick(20);
     expect(server.sockets).toHaveLength(1);
   });
@@ -237,28 +243,18 @@ describe('forEach', () => {
   });
 
   test('returning false stops: the connection is closed, nothing is reconnected', async () => {
-    let closed = false;
-    const server = await httpServer((req, res) => {
-      req.socket.on('close', () => (closed = true));
-      res.setHeader('content-type', 'text/event-stream');
-      res.write('data: 1\n\ndata: 2\n\n');
-    });
+    const { server, closed } = await openStream('data: 1\n\ndata: 2\n\n');
     await using session = new Session(server.origin, { transport: tcp });
     const got: string[] = [];
     await session.events().forEach((event) => got.push(event.data) < 1);
     expect(got).toEqual(['1']);
-    await until(() => closed);
+    await until(closed);
     await tick(20);
     expect(server.sockets).toHaveLength(1);
   });
 
   test('waits for a callback’s promise before the next event; a throw rejects and closes the connection', async () => {
-    let closed = false;
-    const server = await httpServer((req, res) => {
-      req.socket.on('close', () => (closed = true));
-      res.setHeader('content-type', 'text/event-stream');
-      res.write('data: 1\n\ndata: 2\n\ndata: 3\n\n');
-    });
+    const { server, closed } = await openStream('data: 1\n\ndata: 2\n\ndata: 3\n\n');
     await using session = new Session(server.origin, { transport: tcp });
     const log: string[] = [];
     const error = await rejection(
@@ -271,6 +267,6 @@ describe('forEach', () => {
     );
     expect(error.message).toBe('consumer failed');
     expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
-    await until(() => closed);
+    await until(closed);
   });
 });
